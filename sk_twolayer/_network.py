@@ -1,0 +1,207 @@
+"""The two-layer network of the course, as pure NumPy functions.
+
+Lay this file beside the course notes (Deep Learning course 1, week 3): every
+equation is one line, in the course's order. The only change of convention is
+that samples are *rows*, as everywhere in scikit-learn, so ``X`` has shape
+``(m, n_x)`` and the course's ``W·X`` becomes ``X·Wᵀ``. The weights keep the
+course's shapes: ``W1`` is ``(n_h, n_x)``, ``W2`` is ``(n_y, n_h)``.
+
+Forward propagation::
+
+    Z1 = X·W1ᵀ + b1
+    A1 = g(Z1)                   g = tanh, sigmoid or relu
+    Z2 = A1·W2ᵀ + b2
+    A2 = σ(Z2)                   sigmoid; softmax for several classes
+
+Backward propagation (``s`` are the sample weights, ``m = Σ s``; without
+weights ``s = 1`` and ``m`` is the number of samples)::
+
+    dZ2 = (A2 − Y) ∗ s
+    dW2 = dZ2ᵀ·A1 / m  (+ α W2 / m)
+    db2 = Σ dZ2 / m
+    dZ1 = dZ2·W2 ∗ g′(Z1)
+    dW1 = dZ1ᵀ·X / m   (+ α W1 / m)
+    db1 = Σ dZ1 / m
+
+Nothing here knows about scikit-learn: these functions take arrays and return
+arrays. The estimator (``_classifier.py``) validates and arranges, the solvers
+(``_solvers.py``) iterate.
+"""
+
+import numpy as np
+from scipy.special import expit
+from sklearn.utils.extmath import safe_sparse_dot
+
+# --- activations g and their derivatives g′, written in terms of A = g(Z) ----
+
+
+def tanh(Z):
+    """tanh(z) = (e^z − e^−z) / (e^z + e^−z)."""
+    return np.tanh(Z)
+
+
+def sigmoid(Z):
+    """σ(z) = 1 / (1 + e^−z), evaluated without overflow for any finite z."""
+    return expit(Z)
+
+
+def relu(Z):
+    """relu(z) = max(0, z)."""
+    return np.maximum(Z, 0)
+
+
+def tanh_derivative(A):
+    """tanh′(z) = 1 − tanh(z)² = 1 − A²."""
+    return 1 - A**2
+
+
+def sigmoid_derivative(A):
+    """σ′(z) = σ(z)(1 − σ(z)) = A(1 − A)."""
+    return A * (1 - A)
+
+
+def relu_derivative(A):
+    """relu′(z) = 1 where z > 0, else 0 (0 at the kink, by convention)."""
+    return (A > 0).astype(A.dtype)
+
+
+ACTIVATIONS = {"tanh": tanh, "sigmoid": sigmoid, "relu": relu}
+DERIVATIVES = {
+    "tanh": tanh_derivative,
+    "sigmoid": sigmoid_derivative,
+    "relu": relu_derivative,
+}
+
+# --- output units -------------------------------------------------------------
+
+
+def log_sum_exp(Z):
+    """log Σ_k e^{Z_k} along the rows, shifted by the row maximum (no overflow)."""
+    Z_max = Z.max(axis=1, keepdims=True)
+    return np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True)) + Z_max
+
+
+def softmax(Z):
+    """softmax(z)_k = e^{z_k} / Σ_j e^{z_j}, computed as exp(z − logsumexp(z))."""
+    return np.exp(Z - log_sum_exp(Z))
+
+
+OUTPUTS = {"sigmoid": sigmoid, "softmax": softmax}
+
+
+def cross_entropy(Z2, Y, output):
+    """Cross-entropy of each sample, computed from the logits Z2 (no log(0)).
+
+    For sigmoid units, −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z,
+    summed over the units; for softmax, −Σ_k y_k log softmax(z)_k = logsumexp(z) − y·z.
+    Both forms are exact and stay finite for any finite z.
+    """
+    if output == "sigmoid":
+        return (np.logaddexp(0, Z2) - Y * Z2).sum(axis=1)
+    return log_sum_exp(Z2)[:, 0] - (Y * Z2).sum(axis=1)
+
+
+# --- parameters ----------------------------------------------------------------
+
+
+def shapes(n_x, n_h, n_y):
+    """Shapes of W1, b1, W2, b2 in the course's convention."""
+    return (n_h, n_x), (n_h,), (n_y, n_h), (n_y,)
+
+
+def unpack(theta, n_x, n_h, n_y):
+    """Views W1, b1, W2, b2 into the flat parameter vector theta (no copy)."""
+    params, start = [], 0
+    for shape in shapes(n_x, n_h, n_y):
+        size = int(np.prod(shape))
+        params.append(theta[start : start + size].reshape(shape))
+        start += size
+    return tuple(params)
+
+
+def pack(W1, b1, W2, b2, dtype=None):
+    """One flat vector holding W1, b1, W2, b2, in that order."""
+    return np.concatenate([np.ravel(p) for p in (W1, b1, W2, b2)]).astype(
+        dtype or W1.dtype, copy=False
+    )
+
+
+def initialize(n_x, n_h, n_y, init, activation, random_state, dtype=np.float64):
+    """Initial W1, b1, W2, b2.
+
+    A float ``init`` is the course's scheme: W = init · N(0, 1), drawn W1 first,
+    then W2, from ``random_state.randn``, and zero biases (``init=0.01`` with
+    ``random_state=2`` is the course's ``initialize_parameters``).
+    ``"glorot"`` draws W uniformly in ±sqrt(k / (fan_in + fan_out)), k = 6
+    (2 for a sigmoid hidden layer, as MLPClassifier), W1 first.
+    """
+    (s_W1, _, s_W2, _) = shapes(n_x, n_h, n_y)
+    if init == "glorot":
+        k = 2.0 if activation == "sigmoid" else 6.0
+        W1 = random_state.uniform(-1, 1, s_W1) * np.sqrt(k / (n_x + n_h))
+        W2 = random_state.uniform(-1, 1, s_W2) * np.sqrt(k / (n_h + n_y))
+    else:
+        W1 = random_state.randn(*s_W1) * init
+        W2 = random_state.randn(*s_W2) * init
+    b1 = np.zeros(n_h)
+    b2 = np.zeros(n_y)
+    return tuple(p.astype(dtype) for p in (W1, b1, W2, b2))
+
+
+# --- forward and backward propagation -------------------------------------------
+
+
+def forward(X, W1, b1, W2, b2, activation):
+    """Forward propagation to the logits; returns A1 and Z2."""
+    Z1 = safe_sparse_dot(X, W1.T) + b1
+    A1 = ACTIVATIONS[activation](Z1)
+    Z2 = A1 @ W2.T + b2
+    return A1, Z2
+
+
+def loss_and_gradients(
+    theta, X, Y, sample_weight, alpha, activation, output, n_h, grad_out=None
+):
+    """Loss J(θ) and its gradient ∂J/∂θ, both for the flat parameters theta.
+
+    J = Σ_i s_i · cross_entropy_i / m + α/(2m) (‖W1‖² + ‖W2‖²),  m = Σ_i s_i,
+    the course's cost with weights (s_i = 1 gives the course's 1/m).
+
+    Returns ``(loss, grad)``, grad flat like theta (written into ``grad_out``
+    when given).
+    """
+    n_x, n_y = X.shape[1], Y.shape[1]
+    W1, b1, W2, b2 = unpack(theta, n_x, n_h, n_y)
+    grad = np.empty_like(theta) if grad_out is None else grad_out
+    dW1, db1, dW2, db2 = unpack(grad, n_x, n_h, n_y)
+    m = X.shape[0] if sample_weight is None else sample_weight.sum()
+
+    # Forward propagation
+    Z1 = safe_sparse_dot(X, W1.T) + b1
+    A1 = ACTIVATIONS[activation](Z1)
+    Z2 = A1 @ W2.T + b2
+    A2 = OUTPUTS[output](Z2)
+
+    # Cost
+    losses = cross_entropy(Z2, Y, output)
+    if sample_weight is not None:
+        losses = losses * sample_weight
+    l2 = alpha / 2 * (np.vdot(W1, W1) + np.vdot(W2, W2))
+    loss = (losses.sum() + l2) / m
+
+    # Backward propagation.
+    # At the output, the canonical pairs make the error signal simple: for a
+    # sigmoid unit with binary cross-entropy, L = −y log a − (1 − y) log(1 − a)
+    # and a = σ(z), so ∂L/∂a = (a − y) / (a(1 − a)) and ∂a/∂z = a(1 − a); the
+    # product is ∂L/∂z = a − y. For softmax with cross-entropy,
+    # ∂L/∂z_k = Σ_j (−y_j / a_j) a_j (δ_jk − a_k) = a_k Σ_j y_j − y_k = a_k − y_k.
+    # Hence dZ2 = A2 − Y, row by row (scaled by each sample's weight).
+    dZ2 = A2 - Y
+    if sample_weight is not None:
+        dZ2 *= sample_weight[:, None]
+    dW2[...] = (dZ2.T @ A1 + alpha * W2) / m
+    db2[...] = dZ2.sum(axis=0) / m
+    dZ1 = (dZ2 @ W2) * DERIVATIVES[activation](A1)
+    dW1[...] = (safe_sparse_dot(dZ1.T, X, dense_output=True) + alpha * W1) / m
+    db1[...] = dZ1.sum(axis=0) / m
+    return float(loss), grad
