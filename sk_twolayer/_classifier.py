@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._sklearn_private import Interval, StrOptions, _check_sample_weight, _fit_context
-from ._solvers import NonFiniteError, gradient_descent, lbfgs
+from ._solvers import DivergenceError, gradient_descent, lbfgs
 
 #: Step size used by ``learning_rate="auto"``, per solver (lbfgs needs none).
 AUTO_LEARNING_RATE = {"gd": 1.0}
@@ -279,31 +279,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             output=self.out_activation_,
             n_h=self.n_hidden,
         )
-        callback = self._report if self.verbose else None
-        try:
-            if self.solver == "gd":
-                result = gradient_descent(
-                    fun,
-                    theta,
-                    learning_rate=self._learning_rate(),
-                    max_iter=self.max_iter,
-                    tol=self.tol,
-                    n_iter_no_change=self.n_iter_no_change,
-                    callback=callback,
-                )
-            else:
-                result = lbfgs(
-                    fun, theta, max_iter=self.max_iter, tol=self.tol, callback=callback
-                )
-        except NonFiniteError as exc:
-            raise ValueError(
-                f"Training diverged: the loss or the weights became non-finite at "
-                f"iteration {exc.iteration} (solver={self.solver!r}, learning_rate="
-                f"{self._learning_rate()}). Lower learning_rate, scale the features "
-                "(e.g. with StandardScaler) or raise alpha. The estimator was left "
-                "as it was before this fit."
-            ) from None
-
+        result = self._solve(fun, theta)
         W1, b1, W2, b2 = net.unpack(result.theta, X.shape[1], self.n_hidden, Y.shape[1])
         self.W1_, self.b1_, self.W2_, self.b2_ = (p.copy() for p in (W1, b1, W2, b2))
         self.n_iter_ = result.n_iter
@@ -317,6 +293,34 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 ConvergenceWarning,
             )
         return self
+
+    def _solve(self, fun, theta):
+        """Run the chosen solver; a diverging run becomes a clear ValueError."""
+        callback = self._report if self.verbose else None
+        try:
+            # Overflow in a matrix product shows up as a non-finite loss, which
+            # the solvers report as divergence: no NumPy RuntimeWarning needed.
+            with np.errstate(over="ignore", invalid="ignore"):
+                if self.solver == "gd":
+                    return gradient_descent(
+                        fun,
+                        theta,
+                        learning_rate=self._learning_rate(),
+                        max_iter=self.max_iter,
+                        tol=self.tol,
+                        n_iter_no_change=self.n_iter_no_change,
+                        callback=callback,
+                    )
+                return lbfgs(
+                    fun, theta, max_iter=self.max_iter, tol=self.tol, callback=callback
+                )
+        except DivergenceError as exc:
+            raise ValueError(
+                f"Training diverged: {exc.reason} at iteration {exc.iteration} "
+                f"(solver={self.solver!r}, learning_rate={self._learning_rate()}). "
+                "Lower learning_rate, scale the features (e.g. with StandardScaler) "
+                "or raise alpha. The estimator was left as it was before this fit."
+            ) from None
 
     def _encode_targets(self, X, y, sample_weight, warm):
         """Binarized targets Y and the effective sample weights (or None)."""

@@ -10,12 +10,14 @@ import numpy as np
 import scipy.optimize
 
 
-class NonFiniteError(FloatingPointError):
-    """The loss or the parameters stopped being finite (the run diverged)."""
+class DivergenceError(FloatingPointError):
+    """The run diverged: the loss or the parameters left the finite numbers,
+    or gradient descent ended with a higher loss than it started from."""
 
-    def __init__(self, iteration):
+    def __init__(self, iteration, reason):
         self.iteration = iteration
-        super().__init__(f"non-finite loss or parameters at iteration {iteration}")
+        self.reason = reason
+        super().__init__(f"{reason} at iteration {iteration}")
 
 
 @dataclass
@@ -45,7 +47,7 @@ def gradient_descent(
     for it in range(1, max_iter + 1):
         loss, grad = fun(theta)
         if not np.isfinite(loss):
-            raise NonFiniteError(it)
+            raise DivergenceError(it, "the loss became non-finite")
         loss_curve.append(loss)
         theta -= learning_rate * grad
         if callback is not None:
@@ -61,7 +63,13 @@ def gradient_descent(
     else:
         converged = False
     if not np.all(np.isfinite(theta)):
-        raise NonFiniteError(it)
+        raise DivergenceError(it, "the weights became non-finite")
+    if loss_curve[-1] > loss_curve[0]:
+        # A step size that is too large makes the loss climb (and oscillate);
+        # the weights are then worse than the starting point, not a model.
+        raise DivergenceError(
+            it, f"the loss rose from {loss_curve[0]:.4g} to {loss_curve[-1]:.4g}"
+        )
     return SolverResult(theta, it, loss_curve, converged)
 
 
@@ -103,7 +111,7 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
     )
     x = result.x.astype(dtype)
     if not (np.isfinite(result.fun) and np.all(np.isfinite(x))):
-        raise NonFiniteError(result.nit)
+        raise DivergenceError(result.nit, "the loss or the weights became non-finite")
     if not loss_curve:  # converged at the starting point
         loss_curve.append(float(result.fun))
     return SolverResult(x, result.nit, loss_curve, result.status == 0)

@@ -1,0 +1,131 @@
+"""The course equations in sk_twolayer._network: gradients and numerics."""
+
+import itertools
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from sk_twolayer import _network as net
+
+N_X, N_H, M = 4, 5, 9
+
+
+def _problem(output, n_y, weighted, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(M, N_X)
+    if output == "softmax":
+        Y = np.eye(n_y)[rng.randint(n_y, size=M)]
+    else:
+        Y = (rng.rand(M, n_y) > 0.5).astype(float)
+    sample_weight = rng.uniform(0.1, 3.0, size=M) if weighted else None
+    n_params = N_H * N_X + N_H + n_y * N_H + n_y
+    theta = rng.randn(n_params)
+    return X, Y, sample_weight, theta
+
+
+OUTPUT_CASES = {
+    "binary": ("sigmoid", 1),
+    "multiclass": ("softmax", 3),
+    "multilabel": ("sigmoid", 3),
+}
+
+
+@pytest.mark.parametrize(
+    "activation, case, weighted, alpha",
+    list(
+        itertools.product(
+            ("tanh", "sigmoid", "relu"), OUTPUT_CASES, (False, True), (0.0, 0.7)
+        )
+    ),
+)
+def test_backward_pass_matches_central_differences(activation, case, weighted, alpha):
+    output, n_y = OUTPUT_CASES[case]
+    X, Y, sample_weight, theta = _problem(output, n_y, weighted)
+
+    def loss(t):
+        return net.loss_and_gradients(
+            t, X, Y, sample_weight, alpha, activation, output, N_H
+        )[0]
+
+    _, grad = net.loss_and_gradients(
+        theta, X, Y, sample_weight, alpha, activation, output, N_H
+    )
+    eps = 1e-6
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = eps
+        numeric[i] = (loss(theta + step) - loss(theta - step)) / (2 * eps)
+    assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+
+
+def test_loss_is_the_weighted_mean_cross_entropy_plus_l2():
+    X, Y, sw, theta = _problem("sigmoid", 1, weighted=True)
+    W1, b1, W2, b2 = net.unpack(theta, N_X, N_H, 1)
+    A2 = 1 / (1 + np.exp(-(np.tanh(X @ W1.T + b1) @ W2.T + b2)))
+    ce = -(Y * np.log(A2) + (1 - Y) * np.log(1 - A2)).sum(axis=1)
+    alpha = 0.3
+    expected = (sw @ ce + alpha / 2 * ((W1**2).sum() + (W2**2).sum())) / sw.sum()
+    loss, _ = net.loss_and_gradients(theta, X, Y, sw, alpha, "tanh", "sigmoid", N_H)
+    assert loss == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_derivatives_are_written_in_terms_of_the_activation(activation):
+    Z = np.linspace(-3, 3, 61) + 0.01  # avoid relu's kink at 0
+    A = net.ACTIVATIONS[activation](Z)
+    eps = 1e-6
+    numeric = (
+        net.ACTIVATIONS[activation](Z + eps) - net.ACTIVATIONS[activation](Z - eps)
+    ) / (2 * eps)
+    assert_allclose(net.DERIVATIVES[activation](A), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_outputs_and_loss_stay_finite_for_huge_logits(dtype):
+    # pytest turns RuntimeWarning into an error (pyproject), so an overflow in
+    # exp or a log(0) would fail this test.
+    Z = np.array([[-1e30, 0.0, 1e30], [1e4, -1e4, 0.0], [-800, 800, 3]], dtype=dtype)
+    Y = np.array([[0, 0, 1], [1, 0, 0], [1, 0, 0]], dtype=dtype)
+    for output in ("sigmoid", "softmax"):
+        A = net.OUTPUTS[output](Z)
+        assert A.dtype == dtype
+        assert np.all(np.isfinite(A)) and np.all((A >= 0) & (A <= 1))
+        losses = net.cross_entropy(Z, Y, output)
+        assert np.all(np.isfinite(losses)) and np.all(losses >= 0)
+    assert_allclose(net.softmax(Z).sum(axis=1), 1, rtol=1e-6)
+    # The correct class at +1e30 costs nothing; the wrong one costs ~|z|.
+    assert net.cross_entropy(Z[:1], Y[:1], "softmax")[0] == pytest.approx(0, abs=1e-6)
+    assert net.cross_entropy(Z[2:], Y[2:], "softmax")[0] == pytest.approx(
+        1600, rel=1e-6
+    )
+
+
+def test_cross_entropy_matches_the_textbook_formula_for_moderate_logits():
+    rng = np.random.RandomState(1)
+    Z = rng.randn(20, 3) * 3
+    Y = np.eye(3)[rng.randint(3, size=20)]
+    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    assert_allclose(net.cross_entropy(Z, Y, "softmax"), -(Y * np.log(P)).sum(1))
+    S = 1 / (1 + np.exp(-Z))
+    expected = -(Y * np.log(S) + (1 - Y) * np.log(1 - S)).sum(1)
+    assert_allclose(net.cross_entropy(Z, Y, "sigmoid"), expected)
+
+
+def test_pack_and_unpack_are_inverse_views():
+    rng = np.random.RandomState(0)
+    params = (rng.randn(N_H, N_X), rng.randn(N_H), rng.randn(2, N_H), rng.randn(2))
+    theta = net.pack(*params)
+    views = net.unpack(theta, N_X, N_H, 2)
+    for p, v in zip(params, views):
+        assert_allclose(p, v)
+        assert np.shares_memory(v, theta)
+
+
+def test_course_initialisation_draws_w1_then_w2_from_randn():
+    W1, b1, W2, b2 = net.initialize(2, 4, 1, 0.01, "tanh", np.random.RandomState(2))
+    rng = np.random.RandomState(2)
+    assert_allclose(W1, rng.randn(4, 2) * 0.01, rtol=0, atol=0)
+    assert_allclose(W2, rng.randn(1, 4) * 0.01, rtol=0, atol=0)
+    assert not b1.any() and not b2.any()
