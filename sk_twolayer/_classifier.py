@@ -52,9 +52,12 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         algorithm; for teaching and for following the course step by step.
 
     learning_rate : "auto" or float > 0, default="auto"
-        Step size ``α`` of ``"gd"``. ``"auto"`` is 1.0 for ``"gd"``. Ignored by
-        ``"lbfgs"``, which chooses its own steps by line search. The course
-        uses 1.2.
+        Step size ``α`` of ``"gd"``; the course uses 1.2. A float is a fixed
+        step, the course's algorithm; should the loss rise, the weights with
+        the lowest loss are kept and a ConvergenceWarning says so. ``"auto"``
+        starts at 1.0 and halves the step whenever a step raised the loss
+        (taking that step back), so unscaled data needs no tuning. Ignored by
+        ``"lbfgs"``, which chooses its own steps by line search.
 
     max_iter : int >= 1, default=500
         Maximum number of iterations (gradient steps for ``"gd"``,
@@ -285,7 +288,19 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_ = result.n_iter
         self.loss_curve_ = result.loss_curve
         self.loss_ = result.loss_curve[-1]
-        if not result.converged:
+        if result.best_iter is not None:
+            self.loss_ = result.loss_curve[result.best_iter - 1]
+        if result.best_iter is not None and self.learning_rate != "auto":
+            warnings.warn(
+                f"TwoLayerClassifier (solver='gd'): the loss rose after iteration "
+                f"{result.best_iter}, from {self.loss_:.4g} to "
+                f"{max(result.loss_curve[result.best_iter - 1 :]):.4g}: "
+                f"learning_rate={self._learning_rate()} is too large for this data. "
+                f"Kept the weights of iteration {result.best_iter}, which had the "
+                "lowest loss. Lower learning_rate or scale the features.",
+                ConvergenceWarning,
+            )
+        elif not result.converged:
             warnings.warn(
                 f"TwoLayerClassifier (solver={self.solver!r}) stopped after "
                 f"max_iter={self.max_iter} iterations without reaching tol="
@@ -309,6 +324,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                         max_iter=self.max_iter,
                         tol=self.tol,
                         n_iter_no_change=self.n_iter_no_change,
+                        backtrack=self.learning_rate == "auto",
                         callback=callback,
                     )
                 return lbfgs(

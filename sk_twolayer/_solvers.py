@@ -26,14 +26,21 @@ class SolverResult:
     n_iter: int
     loss_curve: list = field(default_factory=list)
     converged: bool = False
-
-
-def _no_improvement(loss_curve, best_loss, tol):
-    return loss_curve[-1] > best_loss - tol
+    #: Set when the loss rose after its minimum and the weights of that
+    #: minimum were returned: the iteration (1-based) whose weights these are.
+    best_iter: int | None = None
 
 
 def gradient_descent(
-    fun, theta, *, learning_rate, max_iter, tol, n_iter_no_change, callback=None
+    fun,
+    theta,
+    *,
+    learning_rate,
+    max_iter,
+    tol,
+    n_iter_no_change,
+    backtrack=False,
+    callback=None,
 ):
     """Full-batch gradient descent, the course's ``θ := θ − α dθ``.
 
@@ -41,36 +48,56 @@ def gradient_descent(
     improved by at least ``tol`` for ``n_iter_no_change`` consecutive
     iterations (the rule MLPClassifier uses). ``theta`` is updated in place.
     ``loss_curve[i]`` is the loss before update ``i``, as the course prints it.
+
+    A step size that is too large makes the loss climb or oscillate:
+
+    - with ``backtrack=True``, a step that raised the loss is taken back and
+      retried at half the step size (and the step stays halved);
+    - otherwise the weights with the lowest loss seen are returned
+      (``best_iter`` says which), or :class:`DivergenceError` is raised if the
+      loss never fell below its starting value or stopped being finite.
+
+    A run whose loss falls at every step, as the course's do, ends with its
+    last weights, exactly as the course.
     """
     loss_curve = []
-    best_loss, no_improvement = np.inf, 0
+    best_loss, best_iter = np.inf, 0
+    best_theta, best_grad = np.empty_like(theta), np.empty_like(theta)
+    no_improvement = 0
     for it in range(1, max_iter + 1):
         loss, grad = fun(theta)
-        if not np.isfinite(loss):
+        finite = np.isfinite(loss)
+        if not finite and not (backtrack and best_iter):
             raise DivergenceError(it, "the loss became non-finite")
-        loss_curve.append(loss)
-        theta -= learning_rate * grad
-        if callback is not None:
-            callback(it, loss)
-        if _no_improvement(loss_curve, best_loss, tol):
-            no_improvement += 1
+        loss_curve.append(loss if finite else np.inf)
+        no_improvement = no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
+        if backtrack and loss_curve[-1] > best_loss:
+            # The last step overshot: go back to the best point, halve the step.
+            learning_rate /= 2
+            theta[...] = best_theta - learning_rate * best_grad
         else:
-            no_improvement = 0
-        best_loss = min(best_loss, loss)
+            if loss < best_loss:
+                best_loss, best_iter = loss, it
+                best_theta[...] = theta
+                best_grad[...] = grad
+            theta -= learning_rate * grad
+        if callback is not None:
+            callback(it, loss_curve[-1])
         if no_improvement >= n_iter_no_change:
             converged = True
             break
     else:
         converged = False
-    if not np.all(np.isfinite(theta)):
-        raise DivergenceError(it, "the weights became non-finite")
-    if loss_curve[-1] > loss_curve[0]:
-        # A step size that is too large makes the loss climb (and oscillate);
-        # the weights are then worse than the starting point, not a model.
+    if loss_curve[-1] <= best_loss and np.all(np.isfinite(theta)):
+        return SolverResult(theta, it, loss_curve, converged)
+    if best_iter == 1 and not backtrack:
         raise DivergenceError(
-            it, f"the loss rose from {loss_curve[0]:.4g} to {loss_curve[-1]:.4g}"
+            it,
+            f"the loss never fell below its starting value {loss_curve[0]:.4g} "
+            f"(it reached {max(loss_curve):.4g})",
         )
-    return SolverResult(theta, it, loss_curve, converged)
+    theta[...] = best_theta
+    return SolverResult(theta, it, loss_curve, converged, best_iter=best_iter)
 
 
 def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):

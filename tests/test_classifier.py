@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris, make_blobs, make_multilabel_classification
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -456,3 +457,38 @@ def test_grid_search_over_n_hidden_picks_at_least_three_on_the_flower():
     search.fit(X, y)
     assert search.best_params_["twolayerclassifier__n_hidden"] >= 3
     assert search.best_score_ > 0.85
+
+
+def _loss_at_fitted_weights(clf, X, y):
+    from sklearn.preprocessing import LabelBinarizer
+
+    from sk_twolayer import _network as net
+
+    theta = net.pack(clf.W1_, clf.b1_, clf.W2_, clf.b2_)
+    Y = LabelBinarizer().fit(clf.classes_).transform(y).astype(float)
+    args = (X, Y, None, clf.alpha, clf.activation, clf.out_activation_, clf.n_hidden)
+    return net.loss_and_gradients(theta, *args)[0]
+
+
+def test_fixed_step_that_overshoots_keeps_the_best_weights_and_warns():
+    X, y = make_blobs(n_samples=300, centers=3, cluster_std=1.5, random_state=0)
+    clf = TwoLayerClassifier(solver="gd", learning_rate=1.0, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="loss rose after iteration"):
+        clf.fit(3 * X, y)
+    assert clf.loss_ == min(clf.loss_curve_) < clf.loss_curve_[0]
+    assert clf.loss_ == pytest.approx(_loss_at_fitted_weights(clf, 3 * X, y))
+
+
+def test_auto_step_halves_on_overshoot_and_learns_unscaled_data():
+    X, y = make_blobs(n_samples=300, centers=3, cluster_std=1.5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = TwoLayerClassifier(solver="gd", max_iter=3000, random_state=0)
+        clf.fit(3 * X, y)
+    fixed = TwoLayerClassifier(solver="gd", learning_rate=1.0, random_state=0)
+    fixed.fit(3 * X, y)
+    assert clf.loss_ < 0.8 * fixed.loss_
+    # Overlapping blobs: a linear model's accuracy is about the best there is.
+    linear = LogisticRegression().fit(3 * X, y).score(3 * X, y)
+    assert clf.score(3 * X, y) >= linear - 0.02
+    assert clf.loss_ == pytest.approx(_loss_at_fitted_weights(clf, 3 * X, y), rel=0.05)
