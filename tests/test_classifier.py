@@ -100,7 +100,7 @@ def test_multiclass_uses_softmax(iris):
 def test_multilabel_uses_one_sigmoid_unit_per_label():
     X, Y = make_multilabel_classification(n_samples=200, n_classes=4, random_state=0)
     clf = TwoLayerClassifier(random_state=0).fit(StandardScaler().fit_transform(X), Y)
-    assert clf.out_activation_ == "sigmoid" and clf.W2_.shape == (4, 16)
+    assert clf.out_activation_ == "sigmoid" and clf.W2_.shape == (4, clf.n_hidden)
     P = clf.predict_proba(StandardScaler().fit_transform(X))
     assert P.shape == (200, 4) and np.all((P > 0) & (P < 1))
     assert_array_equal(clf.predict(StandardScaler().fit_transform(X)), P > 0.5)
@@ -119,16 +119,25 @@ def test_predict_log_proba_is_finite_log_of_predict_proba(flower):
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
-def test_integer_sample_weights_equal_duplicated_rows(solver):
-    X, y = make_blobs(n_samples=60, centers=3, cluster_std=3.0, random_state=0)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_integer_sample_weights_equal_duplicated_rows_bit_for_bit(
+    solver, activation, sparse
+):
+    X, y = make_blobs(n_samples=40, centers=3, cluster_std=3.0, random_state=0)
     X = StandardScaler().fit_transform(X)
-    w = np.random.RandomState(0).randint(0, 4, size=len(y))
-    params = {"solver": solver, "n_hidden": 6, "max_iter": 40, "random_state": 0}
-    weighted = TwoLayerClassifier(**params).fit(X, y, sample_weight=w)
-    duplicated = TwoLayerClassifier(**params).fit(np.repeat(X, w, 0), np.repeat(y, w))
-    assert weighted.n_iter_ == duplicated.n_iter_
+    w = np.random.RandomState(0).randint(0, 4, size=len(y))  # zeros drop rows
+    X_rep, y_rep = np.repeat(X, w, 0), np.repeat(y, w)
+    order = np.random.RandomState(1).permutation(len(y))  # any row order
+    X_w, y_w, w = X[order], y[order], w[order]
+    if sparse:
+        X_rep, X_w = sp.csr_matrix(X_rep), sp.csc_matrix(X_w)
+    params = {"solver": solver, "activation": activation, "random_state": 0}
+    weighted = TwoLayerClassifier(**params).fit(X_w, y_w, sample_weight=w)
+    repeated = TwoLayerClassifier(**params).fit(X_rep, y_rep)
+    assert weighted.n_iter_ == repeated.n_iter_
     for name in ("W1_", "b1_", "W2_", "b2_"):
-        assert_allclose(getattr(weighted, name), getattr(duplicated, name), rtol=1e-6)
+        assert_array_equal(getattr(weighted, name), getattr(repeated, name))
 
 
 def test_unit_sample_weights_change_nothing(iris):
@@ -456,7 +465,7 @@ def test_grid_search_over_n_hidden_picks_at_least_three_on_the_flower():
     search = GridSearchCV(pipe, grid, cv=cv, n_jobs=2)
     search.fit(X, y)
     assert search.best_params_["twolayerclassifier__n_hidden"] >= 3
-    assert search.best_score_ > 0.85
+    assert search.best_score_ > 0.8  # LogisticRegression: about 0.47
 
 
 def _loss_at_fitted_weights(clf, X, y):
@@ -472,7 +481,9 @@ def _loss_at_fitted_weights(clf, X, y):
 
 def test_fixed_step_that_overshoots_keeps_the_best_weights_and_warns():
     X, y = make_blobs(n_samples=300, centers=3, cluster_std=1.5, random_state=0)
-    clf = TwoLayerClassifier(solver="gd", learning_rate=1.0, random_state=0)
+    clf = TwoLayerClassifier(
+        n_hidden=16, alpha=1e-4, solver="gd", learning_rate=1.0, random_state=0
+    )
     with pytest.warns(ConvergenceWarning, match="loss rose after iteration"):
         clf.fit(3 * X, y)
     assert clf.loss_ == min(clf.loss_curve_) < clf.loss_curve_[0]
@@ -481,11 +492,12 @@ def test_fixed_step_that_overshoots_keeps_the_best_weights_and_warns():
 
 def test_auto_step_halves_on_overshoot_and_learns_unscaled_data():
     X, y = make_blobs(n_samples=300, centers=3, cluster_std=1.5, random_state=0)
+    net = {"n_hidden": 16, "alpha": 1e-4}
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        clf = TwoLayerClassifier(solver="gd", max_iter=3000, random_state=0)
+        clf = TwoLayerClassifier(**net, solver="gd", max_iter=3000, random_state=0)
         clf.fit(3 * X, y)
-    fixed = TwoLayerClassifier(solver="gd", learning_rate=1.0, random_state=0)
+    fixed = TwoLayerClassifier(**net, solver="gd", learning_rate=1.0, random_state=0)
     fixed.fit(3 * X, y)
     assert clf.loss_ < 0.8 * fixed.loss_
     # Overlapping blobs: a linear model's accuracy is about the best there is.
