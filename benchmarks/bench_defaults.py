@@ -8,7 +8,8 @@ scikit-learn's bundled and generated data sets and the course's flower.
     python benchmarks/bench_defaults.py --candidates  # the sweep behind them
     python benchmarks/bench_defaults.py --quick       # toy size (the smoke test)
 
-The table is printed and written to ``benchmarks/defaults.md`` (``--out``).
+The table is printed and written to ``benchmarks/defaults.md`` (the sweep to
+``benchmarks/candidates.md``; ``--out`` to choose).
 Sample output (2-core machine; see defaults.md for the latest run)::
 
     | data set | MLPClassifier() acc | TwoLayerClassifier() acc | ... |
@@ -107,8 +108,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candidates", action="store_true", help="run the sweep")
     parser.add_argument("--quick", action="store_true", help="toy size")
-    parser.add_argument("--out", type=Path, default=HERE / "defaults.md")
+    parser.add_argument("--out", type=Path, default=None, help="results file")
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = HERE / ("candidates.md" if args.candidates else "defaults.md")
 
     data = datasets(quick=args.quick)
     folds = 2 if args.quick else 5

@@ -12,17 +12,26 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._sklearn_private import Interval, StrOptions, _check_sample_weight, _fit_context
-from ._solvers import DivergenceError, gradient_descent, lbfgs
+from ._solvers import (
+    SGD,
+    Adam,
+    DivergenceError,
+    gradient_descent,
+    lbfgs,
+    minibatch_descent,
+)
 
 #: Step size used by ``learning_rate="auto"``, per solver (lbfgs needs none).
-AUTO_LEARNING_RATE = {"gd": 1.0}
+AUTO_LEARNING_RATE = {"gd": 1.0, "sgd": 0.1, "adam": 0.01}
 
 _SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 _PARAMS = ("W1_", "b1_", "W2_", "b2_")
@@ -69,6 +78,110 @@ def _merge_duplicate_rows(X, Y, sample_weight):
     return X[rows], Y[rows], (None if np.all(weight == 1) else weight)
 
 
+class _BatchLoss:
+    """Loss and gradient on a mini-batch ``B`` of the rows.
+
+    The L2 term is scaled so that the batches average to the full-batch
+    objective: ``J_B = Σ_B s ℓ / m_B + α/(2M) (‖W1‖² + ‖W2‖²)``, with ``m_B``
+    the batch's weight and ``M`` the whole training weight (MLPClassifier
+    divides by ``m_B`` instead, which makes its penalty depend on the batch
+    size).
+    """
+
+    def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
+        self.args = (alpha, activation, output, n_h)
+        self.grad = None
+
+    def __call__(self, theta, rows):
+        alpha, activation, output, n_h = self.args
+        if self.sample_weight is None:
+            sw = None
+            m = rows.stop - rows.start if isinstance(rows, slice) else len(rows)
+        else:
+            sw = self.sample_weight[rows]
+            m = sw.sum()
+        if self.grad is None:
+            self.grad = np.empty_like(theta)
+        return net.loss_and_gradients(
+            theta,
+            self.X[rows],
+            self.Y[rows],
+            sw,
+            alpha * m / self.total,
+            activation,
+            output,
+            n_h,
+            grad_out=self.grad,
+        )
+
+
+class _Monitor:
+    """Called by the solvers after each iteration (epoch): prints the loss
+    when verbose, and does early stopping on the held-out data, on the
+    validation loss, keeping the weights of its best epoch."""
+
+    def __init__(self, estimator, validation, n_x, n_y):
+        self.estimator = estimator
+        self.validation = validation
+        self.n_x, self.n_y = n_x, n_y
+        self.scores, self.losses = [], []
+        self.best_loss, self.best_score, self.best_theta = np.inf, None, None
+        self.no_improvement = 0
+        self.every = int(estimator.verbose)
+
+    def __call__(self, iteration, loss, theta):
+        est = self.estimator
+        stop = False
+        line = f"Iteration {iteration}, loss = {loss:.8f}"
+        if self.validation is not None:
+            val_loss, val_score = self._validate(theta)
+            self.losses.append(val_loss)
+            self.scores.append(val_score)
+            if val_loss < self.best_loss - est.tol:
+                self.no_improvement = 0
+            else:
+                self.no_improvement += 1
+            if val_loss < self.best_loss:
+                self.best_loss, self.best_score = val_loss, val_score
+                self.best_theta = theta.copy()
+            stop = self.no_improvement >= est.n_iter_no_change
+            line += f", validation loss = {val_loss:.8f}, score = {val_score:.6f}"
+        if self.every and (
+            iteration % self.every == 0 or stop or iteration == est.max_iter
+        ):
+            print(line)
+            if stop:
+                print(
+                    f"Validation loss did not improve by tol={est.tol} for "
+                    f"{est.n_iter_no_change} consecutive epochs. Stopping."
+                )
+        return stop
+
+    def _validate(self, theta):
+        """Weighted mean cross-entropy and accuracy on the validation set."""
+        X, Y, w = self.validation
+        est = self.estimator
+        W1, b1, W2, b2 = net.unpack(theta, self.n_x, est.n_hidden, self.n_y)
+        _, Z2 = net.forward(X, W1, b1, W2, b2, est.activation)
+        loss = w @ net.cross_entropy(Z2, Y, est.out_activation_) / w.sum()
+        if est.out_activation_ == "softmax":
+            correct = Z2.argmax(axis=1) == Y.argmax(axis=1)
+        else:
+            correct = np.all((net.sigmoid(Z2) > 0.5) == (Y > 0.5), axis=1)
+        return float(loss), float(w @ correct / w.sum())
+
+
+def _check_partial_fit_solver(estimator):
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is not available for solver='lbfgs', which needs all the "
+            "data at once; use solver='adam', 'sgd' or 'gd'."
+        )
+    return True
+
+
 class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     """A one-hidden-layer neural network classifier, written from first principles.
 
@@ -87,31 +200,40 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     activation : {"tanh", "sigmoid", "relu"}, default="tanh"
         Activation ``g`` of the hidden layer.
 
-    solver : {"lbfgs", "gd"}, default="lbfgs"
+    solver : {"lbfgs", "adam", "sgd", "gd"}, default="lbfgs"
         ``"lbfgs"``: scipy's L-BFGS-B on the full-batch loss and gradient;
-        fast and accurate on small and medium data. ``"gd"``: full-batch
-        gradient descent ``θ := θ − learning_rate · dθ``, the course's
-        algorithm; for teaching and for following the course step by step.
+        the fastest to a good model on small and medium data (the default).
+        ``"adam"``: mini-batch Adam; for large data and for streaming with
+        :meth:`partial_fit`. ``"sgd"``: mini-batch SGD with (Nesterov)
+        momentum. ``"gd"``: full-batch gradient descent
+        ``θ := θ − learning_rate · dθ``, the course's algorithm; for teaching
+        and for following the course step by step. All four use the same
+        hand-written forward and backward passes.
 
     learning_rate : "auto" or float > 0, default="auto"
         Step size ``α`` of ``"gd"``; the course uses 1.2. A float is a fixed
         step, the course's algorithm; should the loss rise, the weights with
         the lowest loss are kept and a ConvergenceWarning says so. ``"auto"``
         starts at 1.0 and halves the step whenever a step raised the loss
-        (taking that step back), so unscaled data needs no tuning. Ignored by
+        (taking that step back), so unscaled data needs no tuning. For
+        ``"sgd"`` and ``"adam"`` it is the step size of every update;
+        ``"auto"`` is 0.1 for ``"sgd"`` and 0.01 for ``"adam"``. Ignored by
         ``"lbfgs"``, which chooses its own steps by line search.
 
     max_iter : int >= 1, default=200
-        Maximum number of iterations (gradient steps for ``"gd"``,
-        quasi-Newton iterations for ``"lbfgs"``).
+        Maximum number of iterations: gradient steps for ``"gd"``,
+        quasi-Newton iterations for ``"lbfgs"``, epochs (passes over the
+        data) for ``"sgd"`` and ``"adam"``.
 
     tol : float >= 0, default=1e-4
-        ``"gd"``: training stops once the loss has failed to improve by at
+        ``"gd"``, ``"sgd"``, ``"adam"``: training stops once the loss (the
+        validation loss with ``early_stopping``) has failed to improve by at
         least ``tol`` for ``n_iter_no_change`` consecutive iterations.
         ``"lbfgs"``: the tolerance on the projected gradient (``gtol``).
 
     n_iter_no_change : int >= 1, default=10
-        Patience of the ``tol`` rule for ``"gd"``. Ignored by ``"lbfgs"``.
+        Patience of the ``tol`` rule. For ``"lbfgs"`` it only applies with
+        ``early_stopping``.
 
     alpha : float >= 0, default=2.0
         Strength of the L2 penalty ``α/(2m) (‖W1‖² + ‖W2‖²)``, where ``m`` is
@@ -129,6 +251,37 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         ``±sqrt(6 / (fan_in + fan_out))`` (2 instead of 6 for sigmoid), starts
         ``b1`` at zero and ``b2`` at the (weighted) class log-priors, so
         training starts from the best constant model.
+
+    batch_size : "auto" or int >= 1, default="auto"
+        Rows per mini-batch for ``"sgd"`` and ``"adam"``; ``"auto"`` is
+        ``min(200, n_samples)``. Larger values are clipped to ``n_samples``.
+
+    shuffle : bool, default=True
+        Shuffle the rows before every epoch (``"sgd"``, ``"adam"``), with
+        ``random_state``.
+
+    momentum : float in [0, 1], default=0.9
+        Momentum of ``"sgd"``.
+
+    nesterovs_momentum : bool, default=True
+        Use Nesterov's momentum with ``"sgd"``.
+
+    beta_1, beta_2 : float in [0, 1), default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates.
+
+    epsilon : float > 0, default=1e-8
+        Adam's numerical-stability constant.
+
+    early_stopping : bool, default=False
+        Set aside a stratified ``validation_fraction`` of the training data
+        (drawn with ``random_state``, sample weights carried along) and stop
+        when the *validation loss* has not improved by ``tol`` for
+        ``n_iter_no_change`` iterations; the weights of the best iteration are
+        restored at the end. Every solver supports it; ``partial_fit`` ignores
+        it. The validation loss and accuracy of every iteration are recorded.
+
+    validation_fraction : float in (0, 1), default=0.1
+        Share of the training data set aside for ``early_stopping``.
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``.
@@ -181,13 +334,31 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         Names of the features seen during fit, when X had string column names.
 
     n_iter_ : int
-        Iterations run by the last ``fit``.
+        Iterations (epochs) run by the last ``fit``; ``partial_fit`` adds 1.
+
+    t_ : int
+        Training samples seen by the solver: rows times full passes (L-BFGS's
+        line search may pass more than once an iteration).
 
     loss_ : float
-        The last value of the loss.
+        The training loss of the returned weights (the last iteration's).
 
     loss_curve_ : list of float
-        The loss at every iteration of the last ``fit``.
+        The training loss at every iteration (epoch-average for mini-batch
+        solvers); ``partial_fit`` appends to it.
+
+    validation_scores_ : list of float or None
+        With ``early_stopping``: the validation accuracy at every iteration.
+
+    validation_loss_curve_ : list of float or None
+        With ``early_stopping``: the validation cross-entropy at every iteration.
+
+    best_validation_score_ : float or None
+        With ``early_stopping``: the validation accuracy of the restored weights.
+
+    best_validation_loss_ : float or None
+        With ``early_stopping``: the lowest validation loss, that of the
+        restored weights.
 
     See Also
     --------
@@ -224,7 +395,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "n_hidden": [Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions({"tanh", "sigmoid", "relu"})],
-        "solver": [StrOptions({"gd", "lbfgs"})],
+        "solver": [StrOptions({"lbfgs", "adam", "sgd", "gd"})],
         "learning_rate": [
             StrOptions({"auto"}),
             Interval(Real, 0, None, closed="neither"),
@@ -234,6 +405,18 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "init": [StrOptions({"glorot"}), Interval(Real, 0, None, closed="neither")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "shuffle": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
@@ -252,6 +435,15 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         n_iter_no_change=10,
         alpha=2.0,
         init="glorot",
+        batch_size="auto",
+        shuffle=True,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        early_stopping=False,
+        validation_fraction=0.1,
         class_weight=None,
         warm_start=False,
         random_state=None,
@@ -266,6 +458,15 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.alpha = alpha
         self.init = init
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
         self.class_weight = class_weight
         self.warm_start = warm_start
         self.random_state = random_state
@@ -294,10 +495,47 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self : TwoLayerClassifier
             The fitted estimator.
         """
-        # A fit that fails for any reason leaves the estimator as it was.
+        return self._transaction(self._fit, X, y, sample_weight)
+
+    @available_if(_check_partial_fit_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One pass over the given data: one epoch of mini-batches for
+        ``"sgd"`` and ``"adam"``, one gradient step for ``"gd"``.
+
+        Continues from the current weights and optimiser state (Adam's
+        moments, SGD's velocity), which survive pickling, so streaming data
+        can be learned chunk by chunk. Not available for ``"lbfgs"``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            A chunk of training data.
+
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Its labels.
+
+        classes : array-like of shape (n_classes,), default=None
+            Every class that will ever appear. Required on the first call
+            (when the estimator is not fitted yet), ignored after it unless it
+            differs from ``classes_``, which is an error.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights for the chunk.
+
+        Returns
+        -------
+        self : TwoLayerClassifier
+            The updated estimator.
+        """
+        return self._transaction(self._partial_fit, X, y, classes, sample_weight)
+
+    def _transaction(self, method, *args):
+        """Run ``method``; if it fails for any reason (bad input, divergence,
+        an interrupt), put the estimator back exactly as it was."""
         saved = self.__dict__.copy()
         try:
-            return self._fit(X, y, sample_weight)
+            return method(*args)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
@@ -305,6 +543,96 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight):
         warm = self.warm_start and hasattr(self, "W1_")
+        X, y = self._validate_training_data(X, y, reset=not warm)
+        encoder = self._label_binarizer if warm else None
+        Y, sample_weight, labels = self._encode_targets(X, y, sample_weight, encoder)
+        self._check_two_classes(labels, sample_weight)
+        rng = check_random_state(self.random_state)
+        params = self._initial_params(X, Y, sample_weight, rng, warm)
+        validation = None
+        if self.early_stopping:
+            X, Y, sample_weight, validation = self._split_validation(
+                X, Y, sample_weight, labels, rng
+            )
+        n_train = X.shape[0]
+        X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
+        theta = net.pack(*params, dtype=X.dtype)
+        monitor = _Monitor(self, validation, n_x=X.shape[1], n_y=Y.shape[1])
+        optimizer = self._new_optimizer(theta)
+        result = self._solve(X, Y, sample_weight, theta, rng, optimizer, monitor)
+        if monitor.best_theta is not None:  # early stopping: the best epoch
+            result.theta = monitor.best_theta
+        self._set_params_from(result.theta, X.shape[1], Y.shape[1])
+        self._optimizer = optimizer
+        self._random_state = rng
+        self.n_iter_ = result.n_iter
+        self.t_ = (result.n_evals or result.n_iter) * n_train
+        self.loss_curve_ = result.loss_curve
+        self.loss_ = result.loss_curve[-1]
+        self.validation_scores_ = monitor.scores if validation else None
+        self.validation_loss_curve_ = monitor.losses if validation else None
+        self.best_validation_score_ = monitor.best_score if validation else None
+        self.best_validation_loss_ = monitor.best_loss if validation else None
+        if result.best_iter is not None:
+            self.loss_ = result.loss_curve[result.best_iter - 1]
+        self._warn_about(result)
+        return self
+
+    def _partial_fit(self, X, y, classes, sample_weight):
+        first = not hasattr(self, "W1_")
+        if first and classes is None:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: every "
+                "class that will ever appear, e.g. classes=np.unique(y_all)."
+            )
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' needs the whole data set and is not "
+                "available in partial_fit; pass a dict of class weights instead."
+            )
+        X, y = self._validate_training_data(X, y, reset=first)
+        if first:
+            encoder = self._encoder_for_classes(classes, y)
+        else:
+            encoder = self._label_binarizer
+            if classes is not None and not np.array_equal(
+                np.unique(classes), self.classes_
+            ):
+                raise ValueError(
+                    f"classes={np.unique(classes).tolist()} differs from the "
+                    f"classes_ of the earlier calls, {self.classes_.tolist()}."
+                )
+        Y, sample_weight, _ = self._encode_targets(
+            X, y, sample_weight, encoder, partial=True
+        )
+        if first:
+            self._random_state = check_random_state(self.random_state)
+        rng = self._random_state
+        params = self._initial_params(X, Y, sample_weight, rng, warm=not first)
+        n_train = X.shape[0]
+        X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
+        theta = net.pack(*params, dtype=X.dtype)
+        optimizer = getattr(self, "_optimizer", None)
+        if first or optimizer is None or optimizer.theta_size != theta.size:
+            optimizer = self._new_optimizer(theta)
+        self._configure(optimizer)
+        monitor = _Monitor(self, None, n_x=X.shape[1], n_y=Y.shape[1])
+        result = self._solve(
+            X, Y, sample_weight, theta, rng, optimizer, monitor, one_pass=True
+        )
+        self._set_params_from(result.theta, X.shape[1], Y.shape[1])
+        self._optimizer = optimizer
+        self.n_iter_ = getattr(self, "n_iter_", 0) + 1 if not first else 1
+        self.t_ = (0 if first else self.t_) + n_train
+        self.loss_curve_ = (
+            [] if first else list(getattr(self, "loss_curve_", []))
+        ) + result.loss_curve
+        self.loss_ = self.loss_curve_[-1]
+        self.validation_scores_ = self.validation_loss_curve_ = None
+        self.best_validation_score_ = self.best_validation_loss_ = None
+        return self
+
+    def _validate_training_data(self, X, y, reset):
         X, y = validate_data(
             self,
             X,
@@ -312,30 +640,17 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             accept_sparse=("csr", "csc"),
             dtype=(np.float64, np.float32),
             multi_output=True,
-            reset=not warm,
+            reset=reset,
         )
-        Y, sample_weight = self._encode_targets(X, y, sample_weight, warm)
-        X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
-        params = self._initial_params(X, Y, sample_weight, warm)
-        theta = net.pack(*params, dtype=X.dtype)
-        fun = partial(
-            net.loss_and_gradients,
-            X=X,
-            Y=Y,
-            sample_weight=sample_weight,
-            alpha=self.alpha,
-            activation=self.activation,
-            output=self.out_activation_,
-            n_h=self.n_hidden,
-        )
-        result = self._solve(fun, theta)
-        W1, b1, W2, b2 = net.unpack(result.theta, X.shape[1], self.n_hidden, Y.shape[1])
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _set_params_from(self, theta, n_x, n_y):
+        W1, b1, W2, b2 = net.unpack(theta, n_x, self.n_hidden, n_y)
         self.W1_, self.b1_, self.W2_, self.b2_ = (p.copy() for p in (W1, b1, W2, b2))
-        self.n_iter_ = result.n_iter
-        self.loss_curve_ = result.loss_curve
-        self.loss_ = result.loss_curve[-1]
-        if result.best_iter is not None:
-            self.loss_ = result.loss_curve[result.best_iter - 1]
+
+    def _warn_about(self, result):
         if result.best_iter is not None and self.learning_rate != "auto":
             warnings.warn(
                 f"TwoLayerClassifier (solver='gd'): the loss rose after iteration "
@@ -353,28 +668,123 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 f"{self.tol}. Raise max_iter, or scale the features.",
                 ConvergenceWarning,
             )
-        return self
 
-    def _solve(self, fun, theta):
+    def _split_validation(self, X, Y, sample_weight, labels, rng):
+        """Set aside a stratified validation_fraction for early stopping."""
+        weights = (
+            np.ones(X.shape[0], dtype=X.dtype)
+            if sample_weight is None
+            else sample_weight
+        )
+        stratify = None if labels is None else labels
+        try:
+            X, X_val, Y, Y_val, w, w_val = train_test_split(
+                X,
+                Y,
+                weights,
+                test_size=self.validation_fraction,
+                stratify=stratify,
+                random_state=rng,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                "early_stopping could not set aside a stratified validation set "
+                f"of validation_fraction={self.validation_fraction} from "
+                f"{len(weights)} samples: {exc}"
+            ) from None
+        if not w_val.sum() > 0:
+            raise ValueError(
+                "early_stopping: the validation set has no sample of positive weight."
+            )
+        return X, Y, (None if sample_weight is None else w), (X_val, Y_val, w_val)
+
+    def _new_optimizer(self, theta):
+        if self.solver == "sgd":
+            optimizer = SGD(
+                theta.size,
+                theta.dtype,
+                learning_rate=self._learning_rate(),
+                momentum=self.momentum,
+                nesterov=self.nesterovs_momentum,
+            )
+        elif self.solver == "adam":
+            optimizer = Adam(
+                theta.size,
+                theta.dtype,
+                learning_rate=self._learning_rate(),
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+        else:
+            return None
+        optimizer.theta_size = theta.size
+        return optimizer
+
+    def _configure(self, optimizer):
+        """Hyper-parameters changed by set_params between partial_fit calls."""
+        if isinstance(optimizer, SGD):
+            optimizer.learning_rate = self._learning_rate()
+            optimizer.momentum = self.momentum
+            optimizer.nesterov = self.nesterovs_momentum
+        elif isinstance(optimizer, Adam):
+            optimizer.learning_rate = self._learning_rate()
+            optimizer.beta_1, optimizer.beta_2 = self.beta_1, self.beta_2
+            optimizer.epsilon = self.epsilon
+
+    def _solve(
+        self, X, Y, sample_weight, theta, rng, optimizer, monitor, one_pass=False
+    ):
         """Run the chosen solver; a diverging run becomes a clear ValueError."""
-        callback = self._report if self.verbose else None
+        common = {
+            "sample_weight": sample_weight,
+            "alpha": self.alpha,
+            "activation": self.activation,
+            "output": self.out_activation_,
+            "n_h": self.n_hidden,
+        }
+        max_iter = 1 if one_pass else self.max_iter
+        # Early stopping watches the validation loss instead of the training loss.
+        patience = max_iter + 1 if (self.early_stopping or one_pass) else None
+        n_iter_no_change = patience or self.n_iter_no_change
         try:
             # Overflow in a matrix product shows up as a non-finite loss, which
             # the solvers report as divergence: no NumPy RuntimeWarning needed.
             with np.errstate(over="ignore", invalid="ignore"):
                 if self.solver == "gd":
+                    fun = partial(net.loss_and_gradients, X=X, Y=Y, **common)
                     return gradient_descent(
                         fun,
                         theta,
                         learning_rate=self._learning_rate(),
-                        max_iter=self.max_iter,
+                        max_iter=max_iter,
                         tol=self.tol,
-                        n_iter_no_change=self.n_iter_no_change,
-                        backtrack=self.learning_rate == "auto",
-                        callback=callback,
+                        n_iter_no_change=n_iter_no_change,
+                        backtrack=self.learning_rate == "auto" and not one_pass,
+                        callback=monitor,
                     )
-                return lbfgs(
-                    fun, theta, max_iter=self.max_iter, tol=self.tol, callback=callback
+                if self.solver == "lbfgs":
+                    fun = partial(net.loss_and_gradients, X=X, Y=Y, **common)
+                    return lbfgs(
+                        fun,
+                        theta,
+                        max_iter=max_iter,
+                        tol=self.tol,
+                        callback=monitor,
+                    )
+                return minibatch_descent(
+                    _BatchLoss(X, Y, **common),
+                    theta,
+                    optimizer,
+                    n_samples=X.shape[0],
+                    batch_size=self._batch_size(X.shape[0]),
+                    shuffle=self.shuffle,
+                    random_state=rng,
+                    max_iter=max_iter,
+                    tol=self.tol,
+                    n_iter_no_change=n_iter_no_change,
+                    sample_weight=sample_weight,
+                    callback=monitor,
                 )
         except DivergenceError as exc:
             raise ValueError(
@@ -384,10 +794,18 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 "or raise alpha. The estimator was left as it was before this fit."
             ) from None
 
-    def _encode_targets(self, X, y, sample_weight, warm):
-        """Binarized targets Y and the effective sample weights (or None)."""
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        return min(self.batch_size, n_samples)
+
+    def _encode_targets(self, X, y, sample_weight, encoder=None, partial=False):
+        """Binarized targets Y, the effective sample weights (None when all
+        are 1) and the labels (None for multilabel targets).
+
+        ``encoder`` is the fitted LabelBinarizer that y must agree with (warm
+        start, partial_fit), or None to fit a new one.
+        """
         check_classification_targets(y)
         target_type = type_of_target(y, input_name="y")
         if target_type not in _SUPPORTED_TARGETS:
@@ -395,33 +813,13 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 "TwoLayerClassifier supports binary, multiclass and "
                 f"multilabel-indicator targets; y is {target_type!r}."
             )
-        if warm:
-            encoder = self._label_binarizer
-            seen = np.unique(y) if target_type != "multilabel-indicator" else None
-            if target_type != encoder.y_type_ and not (
-                {target_type, encoder.y_type_} <= {"binary", "multiclass"}
-            ):
-                raise ValueError(
-                    f"warm_start: y is {target_type!r} but the model was fitted on "
-                    f"{encoder.y_type_!r} targets."
-                )
-            if seen is not None and not np.array_equal(seen, self.classes_):
-                raise ValueError(
-                    "warm_start needs y with the same classes as the fitted model: "
-                    f"the model has {self.classes_.tolist()}, y has {seen.tolist()}."
-                )
-            if target_type == "multilabel-indicator" and y.shape[1] != len(
-                self.classes_
-            ):
-                raise ValueError(
-                    f"warm_start: y has {y.shape[1]} labels, the model has "
-                    f"{len(self.classes_)}."
-                )
-        else:
+        multilabel = target_type == "multilabel-indicator"
+        if encoder is None:
             encoder = LabelBinarizer().fit(y)
+        else:
+            self._check_targets_agree(y, target_type, encoder, partial)
         Y = encoder.transform(y)
         Y = np.asarray(Y.toarray() if hasattr(Y, "toarray") else Y, dtype=X.dtype)
-        multilabel = target_type == "multilabel-indicator"
 
         weighted = sample_weight is not None or self.class_weight is not None
         sample_weight = _check_sample_weight(
@@ -436,26 +834,81 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             sample_weight = sample_weight * self._class_weights(
                 encoder.classes_, y, sample_weight
             ).astype(X.dtype)
-        if not multilabel:
-            class_index = np.searchsorted(encoder.classes_, y)
-            class_mass = np.bincount(
-                class_index, weights=sample_weight, minlength=len(encoder.classes_)
-            )
-            present = encoder.classes_[class_mass > 0]
-            if len(present) < 2:
-                raise ValueError(
-                    "TwoLayerClassifier needs samples of at least 2 classes with "
-                    f"positive weight; the data has {len(present)} class: "
-                    f"{present.tolist()}."
-                )
         if not sample_weight.sum() > 0:
             raise ValueError("sample_weight sums to zero: no sample has any weight.")
 
         self._label_binarizer = encoder
         self.classes_ = encoder.classes_
-        self.out_activation_ = "softmax" if target_type == "multiclass" else "sigmoid"
+        self.out_activation_ = (
+            "softmax" if encoder.y_type_ == "multiclass" else "sigmoid"
+        )
         self.n_outputs_ = Y.shape[1]
-        return Y, (sample_weight if weighted else None)
+        return Y, (sample_weight if weighted else None), (None if multilabel else y)
+
+    def _check_targets_agree(self, y, target_type, encoder, partial):
+        """y must fit the classes of a fitted model (warm start, partial_fit)."""
+        what = "partial_fit" if partial else "warm_start"
+        if (target_type == "multilabel-indicator") != (
+            encoder.y_type_ == "multilabel-indicator"
+        ):
+            raise ValueError(
+                f"{what}: y is {target_type!r} but the model was fitted on "
+                f"{encoder.y_type_!r} targets."
+            )
+        if target_type == "multilabel-indicator":
+            if y.shape[1] != len(encoder.classes_):
+                raise ValueError(
+                    f"{what}: y has {y.shape[1]} labels, the model has "
+                    f"{len(encoder.classes_)}."
+                )
+            return
+        seen = np.unique(y)
+        if partial:
+            unseen = np.setdiff1d(seen, encoder.classes_)
+            if len(unseen):
+                raise ValueError(
+                    f"partial_fit: y has labels {unseen.tolist()} that are not in "
+                    f"classes_ {encoder.classes_.tolist()}; pass every class "
+                    "with `classes` on the first call."
+                )
+        elif not np.array_equal(seen, encoder.classes_):
+            raise ValueError(
+                "warm_start needs y with the same classes as the fitted model: "
+                f"the model has {encoder.classes_.tolist()}, y has {seen.tolist()}."
+            )
+
+    def _encoder_for_classes(self, classes, y):
+        """The LabelBinarizer of partial_fit's first call."""
+        if type_of_target(y, input_name="y") == "multilabel-indicator":
+            encoder = LabelBinarizer().fit(y)
+            if not np.array_equal(np.asarray(classes), encoder.classes_):
+                raise ValueError(
+                    f"For multilabel y, classes must be the label indices "
+                    f"{encoder.classes_.tolist()}; got {list(classes)}."
+                )
+            return encoder
+        classes = np.unique(column_or_1d(classes))
+        if len(classes) < 2:
+            raise ValueError(
+                f"classes must hold at least 2 classes; got {classes.tolist()}."
+            )
+        return LabelBinarizer().fit(classes)
+
+    @staticmethod
+    def _check_two_classes(labels, sample_weight):
+        """fit needs 2 classes that carry weight (not so multilabel targets)."""
+        if labels is None:
+            return
+        classes, index = np.unique(labels, return_inverse=True)
+        weight = np.ones(len(labels)) if sample_weight is None else sample_weight
+        mass = np.bincount(index.ravel(), weights=weight, minlength=len(classes))
+        present = classes[mass > 0]
+        if len(present) < 2:
+            raise ValueError(
+                "TwoLayerClassifier needs samples of at least 2 classes with "
+                f"positive weight; the data has {len(present)} class: "
+                f"{present.tolist()}."
+            )
 
     def _class_weights(self, classes, y, sample_weight):
         """Weight of each sample's class, from ``class_weight``."""
@@ -484,7 +937,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             weights[present] = mass.sum() / (present.sum() * mass[present])
         return weights[class_index]
 
-    def _initial_params(self, X, Y, sample_weight, warm):
+    def _initial_params(self, X, Y, sample_weight, rng, warm):
         n_x, n_y = X.shape[1], Y.shape[1]
         if warm:
             W1, b1, W2, b2 = (
@@ -497,7 +950,6 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                     f"{n_x} features and {n_y} outputs."
                 )
             return W1, b1, W2, b2
-        rng = check_random_state(self.random_state)
         W1, b1, W2, b2 = net.initialize(
             n_x, self.n_hidden, n_y, self.init, self.activation, rng, dtype=X.dtype
         )
@@ -517,11 +969,6 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         if self.learning_rate == "auto":
             return AUTO_LEARNING_RATE.get(self.solver, 1.0)
         return self.learning_rate
-
-    def _report(self, iteration, loss):
-        every = 1 if self.verbose is True else int(self.verbose)
-        if iteration % every == 0 or iteration == self.max_iter:
-            print(f"Iteration {iteration}, loss = {loss:.8f}")
 
     # ------------------------------------------------------------- predict
 

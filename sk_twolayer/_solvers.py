@@ -1,7 +1,13 @@
 """Optimisers over a flat parameter vector.
 
-Each solver drives ``loss, grad = fun(theta)`` and knows nothing of
-scikit-learn, labels or networks. They return a :class:`SolverResult`.
+The full-batch solvers drive ``loss, grad = fun(theta)``; the mini-batch one
+drives ``loss, grad = fun(theta, rows)``. None knows anything of
+scikit-learn, labels or networks. Each returns a :class:`SolverResult`.
+
+Every solver calls ``callback(iteration, loss, theta)`` after each iteration
+(an epoch for the mini-batch solver), with the parameters reached so far; a
+callback that returns True stops the run there (the estimator uses this for
+verbose output and for early stopping on held-out data).
 """
 
 from contextlib import nullcontext
@@ -33,6 +39,11 @@ class SolverResult:
     #: Set when the loss rose after its minimum and the weights of that
     #: minimum were returned: the iteration (1-based) whose weights these are.
     best_iter: int | None = None
+    #: Full passes over the data (L-BFGS's line search evaluates more than
+    #: once an iteration); None means one per iteration.
+    n_evals: int | None = None
+    #: True when the callback asked to stop.
+    stopped: bool = False
 
 
 def gradient_descent(
@@ -85,15 +96,16 @@ def gradient_descent(
                 best_theta[...] = theta
                 best_grad[...] = grad
             theta -= learning_rate * grad
-        if callback is not None:
-            callback(it, loss_curve[-1])
+        if callback is not None and callback(it, loss_curve[-1], theta):
+            converged = stopped = True
+            break
         if no_improvement >= n_iter_no_change:
-            converged = True
+            converged, stopped = True, False
             break
     else:
-        converged = False
-    if loss_curve[-1] <= best_loss and np.all(np.isfinite(theta)):
-        return SolverResult(theta, it, loss_curve, converged)
+        converged = stopped = False
+    if stopped or (loss_curve[-1] <= best_loss and np.all(np.isfinite(theta))):
+        return SolverResult(theta, it, loss_curve, converged, stopped=stopped)
     if best_iter == 1 and not backtrack:
         raise DivergenceError(
             it,
@@ -102,6 +114,114 @@ def gradient_descent(
         )
     theta[...] = best_theta
     return SolverResult(theta, it, loss_curve, converged, best_iter=best_iter)
+
+
+class SGD:
+    """Stochastic gradient descent with (Nesterov) momentum, in place.
+
+    ``v := μ v − α g``; then ``θ := θ + v``, or with Nesterov's momentum
+    ``θ := θ + μ v − α g`` (MLPClassifier's formulation).
+    """
+
+    def __init__(self, n_params, dtype, *, learning_rate, momentum, nesterov):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.velocity = np.zeros(n_params, dtype=dtype)
+
+    def step(self, theta, grad):
+        v, mu, lr = self.velocity, self.momentum, self.learning_rate
+        v *= mu
+        v -= lr * grad
+        if self.nesterov:
+            theta += mu * v
+            theta -= lr * grad
+        else:
+            theta += v
+
+
+class Adam:
+    """Adam (Kingma & Ba), in place, as MLPClassifier writes it::
+
+    m := β1 m + (1 − β1) g,   v := β2 v + (1 − β2) g²,   t := t + 1
+    θ := θ − α √(1 − β2^t) / (1 − β1^t) · m / (√v + ε)
+    """
+
+    def __init__(self, n_params, dtype, *, learning_rate, beta_1, beta_2, epsilon):
+        self.learning_rate = learning_rate
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.m = np.zeros(n_params, dtype=dtype)
+        self.v = np.zeros(n_params, dtype=dtype)
+        self.t = 0
+
+    def step(self, theta, grad):
+        b1, b2 = self.beta_1, self.beta_2
+        self.t += 1
+        self.m *= b1
+        self.m += (1 - b1) * grad
+        self.v *= b2
+        self.v += (1 - b2) * grad * grad
+        step = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        theta -= step * self.m / (np.sqrt(self.v) + self.epsilon)
+
+
+def minibatch_descent(
+    fun,
+    theta,
+    optimizer,
+    *,
+    n_samples,
+    batch_size,
+    shuffle,
+    random_state,
+    max_iter,
+    tol,
+    n_iter_no_change,
+    sample_weight=None,
+    callback=None,
+):
+    """Epochs of mini-batch updates by ``optimizer`` (an :class:`SGD` or
+    :class:`Adam`), ``theta`` updated in place.
+
+    ``fun(theta, rows)`` gives the loss and gradient on the rows ``rows`` (a
+    slice, or an index array when shuffling). An epoch's loss is the
+    weight-averaged loss of its batches, as MLPClassifier reports it. The run
+    stops after ``max_iter`` epochs, or when the epoch loss has not improved
+    by ``tol`` for ``n_iter_no_change`` epochs, or when ``callback`` says so.
+    """
+    batches = [
+        slice(a, min(a + batch_size, n_samples))
+        for a in range(0, n_samples, batch_size)
+    ]
+    if sample_weight is None:
+        mass = np.array([b.stop - b.start for b in batches], dtype=float)
+    loss_curve, best_loss, no_improvement = [], np.inf, 0
+    converged = stopped = False
+    for epoch in range(1, max_iter + 1):
+        order = random_state.permutation(n_samples) if shuffle else None
+        epoch_loss = 0.0
+        if sample_weight is not None:
+            w = sample_weight if order is None else sample_weight[order]
+            mass = np.array([w[b].sum() for b in batches])
+        for batch, batch_mass in zip(batches, mass):
+            rows = batch if order is None else order[batch]
+            loss, grad = fun(theta, rows)
+            if not np.isfinite(loss):
+                raise DivergenceError(epoch, "the loss became non-finite")
+            optimizer.step(theta, grad)
+            epoch_loss += loss * batch_mass
+        loss_curve.append(epoch_loss / mass.sum())
+        if not np.all(np.isfinite(theta)):
+            raise DivergenceError(epoch, "the weights became non-finite")
+        no_improvement = no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
+        best_loss = min(best_loss, loss_curve[-1])
+        if callback is not None and callback(epoch, loss_curve[-1], theta):
+            converged = stopped = True
+            break
+        if no_improvement >= n_iter_no_change:
+            converged = True
+            break
+    return SolverResult(theta, epoch, loss_curve, converged, stopped=stopped)
 
 
 def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
@@ -123,10 +243,15 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
             return np.inf, np.zeros_like(x)
         return loss, grad.astype(np.float64)
 
+    stopped = False
+
     def record(intermediate_result):
+        nonlocal stopped
         loss_curve.append(float(intermediate_result.fun))
-        if callback is not None:
-            callback(len(loss_curve), loss_curve[-1])
+        x = intermediate_result.x.astype(dtype)
+        if callback is not None and callback(len(loss_curve), loss_curve[-1], x):
+            stopped = True
+            raise StopIteration
 
     with _scipy_blas_on_one_thread():
         result = scipy.optimize.minimize(
@@ -142,7 +267,14 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
         raise DivergenceError(result.nit, "the loss or the weights became non-finite")
     if not loss_curve:  # converged at the starting point
         loss_curve.append(float(result.fun))
-    return SolverResult(x, result.nit, loss_curve, result.status == 0)
+    return SolverResult(
+        x,
+        result.nit,
+        loss_curve,
+        result.status == 0 or stopped,
+        n_evals=result.nfev,
+        stopped=stopped,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -170,6 +302,3 @@ def _scipy_blas_on_one_thread():
     if controller is None or not controller.lib_controllers:
         return nullcontext()
     return controller.limit(limits=1)
-
-
-SOLVERS = {"gd": gradient_descent, "lbfgs": lbfgs}

@@ -20,7 +20,7 @@ from sklearn.preprocessing import StandardScaler
 from sk_twolayer import TwoLayerClassifier, make_flower
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
-SOLVERS = ("lbfgs", "gd")
+SOLVERS = ("lbfgs", "gd", "sgd", "adam")
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from sk_twolayer import TwoLayerClassifier
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
-SOLVERS = ("lbfgs", "gd")
+SOLVERS = ("lbfgs", "gd", "sgd", "adam")
 
 ESTIMATORS = [
     TwoLayerClassifier(activation=activation, solver=solver)

@@ -1,0 +1,313 @@
+"""Mini-batch solvers (sgd, adam), partial_fit and early stopping."""
+
+import io
+import pickle
+import warnings
+from contextlib import redirect_stdout
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits, load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer, StandardScaler
+from sklearn.utils import check_random_state
+
+from sk_twolayer import TwoLayerClassifier, make_flower
+from sk_twolayer import _network as net
+
+STOCHASTIC = ("sgd", "adam")
+INCREMENTAL = ("sgd", "adam", "gd")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture
+def flower():
+    X, y = make_flower(random_state=1)
+    return StandardScaler().fit_transform(X), y
+
+
+def _weights(clf):
+    return [getattr(clf, name) for name in ("W1_", "b1_", "W2_", "b2_")]
+
+
+# ------------------------------------------------------------- partial_fit
+
+
+@pytest.mark.parametrize("solver", INCREMENTAL)
+def test_partial_fit_needs_classes_on_the_first_call(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X, y)
+    assert not hasattr(clf, "W1_")
+
+
+@pytest.mark.parametrize("solver", INCREMENTAL)
+def test_partial_fit_rejects_unseen_labels_and_keeps_the_model(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, random_state=0)
+    clf.partial_fit(X[y < 2], y[y < 2], classes=[0, 1])
+    before = pickle.dumps(clf.__dict__)
+    with pytest.raises(ValueError, match=r"labels \[2\] that are not in classes_"):
+        clf.partial_fit(X, y)
+    with pytest.raises(ValueError, match="differs from the classes_"):
+        clf.partial_fit(X[y < 2], y[y < 2], classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="features"):
+        clf.partial_fit(X[y < 2, :3], y[y < 2])
+    assert pickle.dumps(clf.__dict__) == before
+
+
+def test_partial_fit_chunk_may_hold_one_class(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(solver="adam", random_state=0)
+    clf.partial_fit(X[y == 0], y[y == 0], classes=[0, 1, 2])
+    assert clf.W2_.shape == (3, clf.n_hidden)
+    assert_array_equal(clf.classes_, [0, 1, 2])
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_repeated_partial_fit_learns_iris(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, random_state=0)
+    for _ in range(60):
+        clf.partial_fit(X, y, classes=np.unique(y))
+    assert clf.score(X, y) >= 0.9
+    assert clf.n_iter_ == 60 and len(clf.loss_curve_) == 60
+    assert clf.t_ == 60 * len(y)
+
+
+@pytest.mark.parametrize("solver", INCREMENTAL)
+def test_pickling_between_partial_fit_calls_continues_identically(iris, solver):
+    X, y = iris
+    chunks = np.array_split(np.random.RandomState(0).permutation(len(y)), 5)
+    straight = TwoLayerClassifier(solver=solver, random_state=0)
+    resumed = TwoLayerClassifier(solver=solver, random_state=0)
+    for i, rows in enumerate(chunks * 2):
+        straight.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+        resumed.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+        if i % 3 == 1:  # optimiser state and shuffling RNG travel in the pickle
+            resumed = pickle.loads(pickle.dumps(resumed))
+    for a, b in zip(_weights(straight), _weights(resumed)):
+        assert_array_equal(a, b)
+
+
+def test_gd_partial_fit_is_one_gradient_step(flower):
+    X, y = flower
+    params = {"solver": "gd", "learning_rate": 0.5, "random_state": 0}
+    stepped = TwoLayerClassifier(**params).partial_fit(X, y, classes=[0, 1])
+    fitted = TwoLayerClassifier(max_iter=1, tol=0, **params).fit(X, y)
+    for a, b in zip(_weights(stepped), _weights(fitted)):
+        assert_array_equal(a, b)
+
+
+def test_partial_fit_is_not_offered_by_lbfgs():
+    clf = TwoLayerClassifier(solver="lbfgs")
+    assert not hasattr(clf, "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit"):
+        clf.partial_fit
+    assert hasattr(clf.set_params(solver="adam"), "partial_fit")
+
+
+def test_partial_fit_refuses_balanced_class_weight(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(solver="adam", class_weight="balanced")
+    with pytest.raises(ValueError, match="'balanced' needs the whole data"):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_partial_fit_with_string_labels(flower):
+    X, y = flower
+    labels = np.array(["blue", "red"])[y]
+    clf = TwoLayerClassifier(solver="adam", random_state=0)
+    for _ in range(150):
+        clf.partial_fit(X, labels, classes=["blue", "red"])
+    assert set(clf.predict(X)) <= {"blue", "red"} and clf.score(X, labels) > 0.8
+
+
+# ---------------------------------------------------------- mini-batches
+
+
+def test_one_full_batch_sgd_epoch_equals_one_gd_step(flower):
+    # With one batch, no momentum and no shuffling, an SGD epoch is exactly a
+    # gradient step: the L2 term of a batch is scaled to the full objective.
+    X, y = flower
+    common = {"learning_rate": 0.3, "alpha": 1.5, "max_iter": 1, "tol": 0}
+    common["random_state"] = 0
+    sgd = TwoLayerClassifier(
+        solver="sgd", batch_size=len(y), momentum=0.0, shuffle=False, **common
+    )
+    gd = TwoLayerClassifier(solver="gd", **common)
+    for a, b in zip(_weights(sgd.fit(X, y)), _weights(gd.fit(X, y))):
+        assert_allclose(a, b, rtol=1e-12)
+
+
+def test_minibatch_l2_term_averages_to_the_full_batch_objective(flower):
+    from sk_twolayer._classifier import _BatchLoss
+
+    X, y = flower
+    Y = LabelBinarizer().fit_transform(y).astype(float)
+    theta = np.random.RandomState(0).randn(8 * 2 + 8 + 8 + 1)
+    batch = _BatchLoss(X, Y, None, 3.0, "tanh", "sigmoid", 8)
+    halves = []
+    for rows in (slice(0, 200), slice(200, 400)):
+        loss, grad = batch(theta, rows)
+        halves.append((loss, grad.copy()))  # the gradient buffer is reused
+    loss = np.mean([loss for loss, _ in halves])
+    grad = np.mean([g for _, g in halves], axis=0)
+    full_loss, full_grad = net.loss_and_gradients(
+        theta, X, Y, None, 3.0, "tanh", "sigmoid", 8
+    )
+    assert loss == pytest.approx(full_loss, rel=1e-12)
+    assert_allclose(grad, full_grad, rtol=1e-10, atol=1e-14)
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_batch_size_sets_the_number_of_updates(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, batch_size=32, max_iter=3, tol=0)
+    clf.fit(X, y)
+    n_batches = -(-len(y) // 32)
+    if solver == "adam":
+        assert clf._optimizer.t == 3 * n_batches
+    clf.set_params(batch_size=10_000).fit(X, y)  # clipped to n_samples
+    if solver == "adam":
+        assert clf._optimizer.t == 3
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_shuffle_false_is_deterministic_without_random_state(iris, solver):
+    X, y = iris
+    a = TwoLayerClassifier(solver=solver, shuffle=False, init=0.1, random_state=0)
+    b = TwoLayerClassifier(solver=solver, shuffle=True, init=0.1, random_state=0)
+    assert not np.array_equal(a.fit(X, y).W1_, b.fit(X, y).W1_)
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_stochastic_solvers_match_full_batch_accuracy_on_the_flower(flower, solver):
+    X, y = flower
+    reference = max(
+        TwoLayerClassifier(solver=s, random_state=0).fit(X, y).score(X, y)
+        for s in ("lbfgs", "gd")
+    )
+    clf = TwoLayerClassifier(solver=solver, max_iter=1000, random_state=0)
+    assert clf.fit(X, y).score(X, y) >= reference - 0.02
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "gd", "lbfgs"])
+def test_warm_start_continues_for_every_solver(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, max_iter=5, warm_start=True, random_state=0)
+    first = clf.fit(X, y).loss_
+    second = clf.fit(X, y).loss_curve_[0]
+    assert second <= first + 1e-9  # starts where the first fit ended
+    with pytest.raises(ValueError, match="same classes"):
+        clf.fit(X[y < 2], y[y < 2])
+
+
+# -------------------------------------------------------- early stopping
+
+
+def _validation_rows(clf, X, y):
+    """The validation split that fit draws: after the initial weights."""
+    rng = check_random_state(clf.random_state)
+    n_out = 1 if len(np.unique(y)) == 2 else len(np.unique(y))
+    net.initialize(X.shape[1], clf.n_hidden, n_out, clf.init, clf.activation, rng)
+    index = np.arange(len(y))
+    _, val = train_test_split(
+        index, test_size=clf.validation_fraction, stratify=y, random_state=rng
+    )
+    return val
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "gd", "lbfgs"])
+def test_early_stopping_stops_and_restores_the_best_weights(solver):
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = TwoLayerClassifier(
+        solver=solver, early_stopping=True, max_iter=500, random_state=0
+    )
+    clf.fit(X, y)
+    assert clf.n_iter_ < 500
+    assert len(clf.validation_scores_) == len(clf.validation_loss_curve_) == clf.n_iter_
+    best = int(np.argmin(clf.validation_loss_curve_))
+    assert clf.best_validation_loss_ == clf.validation_loss_curve_[best]
+    assert clf.best_validation_score_ == clf.validation_scores_[best]
+    if solver in STOCHASTIC:  # digits overfits: the last epochs were worse
+        assert best < clf.n_iter_ - 1
+    # The returned weights are those of the best epoch: recompute its loss.
+    val = _validation_rows(clf, X, y)
+    P = clf.predict_proba(X[val])
+    loss = -np.mean(np.log(P[np.arange(len(val)), y[val]]))
+    assert loss == pytest.approx(clf.best_validation_loss_, rel=1e-9)
+    assert clf.score(X[val], y[val]) == pytest.approx(clf.best_validation_score_)
+
+
+def test_early_stopping_with_string_labels_and_sample_weights(flower):
+    X, y = flower
+    labels = np.array(["out", "in"])[y]
+    w = np.where(y == 1, 2.0, 1.0)
+    clf = TwoLayerClassifier(solver="adam", early_stopping=True, random_state=0)
+    clf.fit(X, labels, sample_weight=w)
+    assert clf.best_validation_score_ > 0.7
+    assert set(clf.predict(X)) == {"in", "out"}
+
+
+def test_early_stopping_too_small_for_a_stratified_split_says_so(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(early_stopping=True, validation_fraction=0.01)
+    with pytest.raises(ValueError, match="validation_fraction=0.01"):
+        clf.fit(X, y)
+
+
+def test_no_validation_attributes_without_early_stopping(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(solver="adam", max_iter=5).fit(X, y)
+    assert clf.validation_scores_ is None and clf.best_validation_score_ is None
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "gd", "lbfgs"])
+def test_verbose_reports_the_validation_score_for_every_solver(iris, solver):
+    X, y = iris
+    out = io.StringIO()
+    clf = TwoLayerClassifier(
+        solver=solver, early_stopping=True, max_iter=8, tol=0, verbose=True
+    )
+    with redirect_stdout(out):
+        clf.fit(X, y)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("Iter")]
+    assert len(lines) == clf.n_iter_
+    assert "validation loss" in lines[0] and "score" in lines[0]
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_convergence_warning_names_max_iter(iris, solver):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        TwoLayerClassifier(solver=solver, max_iter=2, tol=0).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_huge_learning_rate_is_a_clear_error(flower, solver):
+    X, y = flower
+    clf = TwoLayerClassifier(solver=solver, activation="relu", random_state=0)
+    clf.fit(X, y)
+    before = pickle.dumps(clf.__dict__)
+    clf.set_params(learning_rate=1e300)
+    with pytest.raises(ValueError, match="diverged"):
+        clf.fit(X * 1e6, y)
+    clf.set_params(learning_rate="auto")
+    assert pickle.dumps(clf.__dict__) == before
