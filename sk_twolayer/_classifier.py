@@ -129,6 +129,7 @@ class _Monitor:
         self.scores, self.losses = [], []
         self.best_loss, self.best_score, self.best_theta = np.inf, None, None
         self.no_improvement = 0
+        self.started = False
         self.every = int(estimator.verbose)
 
     def __call__(self, iteration, loss, theta):
@@ -139,9 +140,13 @@ class _Monitor:
             val_loss, val_score = self._validate(theta)
             self.losses.append(val_loss)
             self.scores.append(val_score)
+            # Patience starts once the validation loss has fallen below its
+            # first value: from the best-constant start (glorot init) the
+            # first epochs of a momentum method may raise it before it falls.
+            self.started = self.started or val_loss < self.losses[0] - est.tol
             if val_loss < self.best_loss - est.tol:
                 self.no_improvement = 0
-            else:
+            elif self.started:
                 self.no_improvement += 1
             if val_loss < self.best_loss:
                 self.best_loss, self.best_score = val_loss, val_score
@@ -276,9 +281,12 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         Set aside a stratified ``validation_fraction`` of the training data
         (drawn with ``random_state``, sample weights carried along) and stop
         when the *validation loss* has not improved by ``tol`` for
-        ``n_iter_no_change`` iterations; the weights of the best iteration are
-        restored at the end. Every solver supports it; ``partial_fit`` ignores
-        it. The validation loss and accuracy of every iteration are recorded.
+        ``n_iter_no_change`` iterations, counted from the first iteration
+        whose validation loss is below the first one's (early epochs of a
+        momentum method may raise it before it falls); the weights of the best
+        iteration are restored at the end. Every solver supports it;
+        ``partial_fit`` ignores it. The validation loss and accuracy of every
+        iteration are recorded.
 
     validation_fraction : float in (0, 1), default=0.1
         Share of the training data set aside for ``early_stopping``.

@@ -311,3 +311,34 @@ def test_huge_learning_rate_is_a_clear_error(flower, solver):
         clf.fit(X * 1e6, y)
     clf.set_params(learning_rate="auto")
     assert pickle.dumps(clf.__dict__) == before
+
+
+def test_early_stopping_patience_starts_once_the_validation_loss_falls():
+    from sk_twolayer._classifier import _Monitor
+
+    class Scripted(_Monitor):
+        def _validate(self, theta):
+            return next(self.script), 0.5
+
+    est = TwoLayerClassifier(tol=1e-4, n_iter_no_change=3)
+    monitor = Scripted(est, validation=True, n_x=1, n_y=1)
+    monitor.script = iter(
+        [0.70, 0.71, 0.72, 0.73, 0.74, 0.75, 0.69, 0.6, 0.6, 0.6, 0.6]
+    )
+    stops = [monitor(i, 1.0, np.zeros(3)) for i in range(1, 12)]
+    assert stops == [False] * 10 + [True]  # no stop during the rise
+    assert monitor.best_loss == 0.6
+
+
+def test_early_stopping_does_not_return_the_constant_start():
+    # On this split SGD's momentum first raises the validation loss above that
+    # of the best-constant start; stopping then returned a constant model.
+    X, y = make_flower(random_state=1)
+    X, _, y, _ = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    clf = TwoLayerClassifier(solver="sgd", early_stopping=True, random_state=0)
+    clf.fit(X, y)
+    first = clf.validation_loss_curve_[0]
+    assert max(clf.validation_loss_curve_[:10]) > first  # the rise happens
+    assert clf.best_validation_loss_ < first - 0.1
+    assert clf.score(X, y) > 0.75
