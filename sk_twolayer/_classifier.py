@@ -4,6 +4,7 @@ The mathematics lives in ``_network.py`` and the optimisers in
 ``_solvers.py``; this module only arranges the calls.
 """
 
+import copy
 import warnings
 from functools import partial
 from numbers import Integral, Real
@@ -78,6 +79,33 @@ def _merge_duplicate_rows(X, Y, sample_weight):
     return X[rows], Y[rows], (None if np.all(weight == 1) else weight)
 
 
+def _power_of_two_scaled(weight):
+    """weight · 2^−k with the largest value in [0.5, 1): no overflow in sums,
+    and exact, so weighted and repeated data still round alike."""
+    return np.ldexp(weight, -int(np.frexp(weight.max())[1]))
+
+
+def _normalized_weights(sample_weight):
+    """Weights scaled to mean 1, and the factor they were divided by.
+
+    The loss ``(Σ s ℓ + α/2 ‖W‖²) / Σ s`` is unchanged when the weights are
+    divided by ``c`` and ``α`` by ``c`` too; doing so keeps sums of huge or
+    tiny weights inside the floating-point range.
+    """
+    if sample_weight is None:
+        return None, 1.0
+    top = sample_weight.max()
+    if top < np.finfo(np.float64).tiny:
+        raise ValueError(
+            f"sample_weight is too small to compute with (largest {top:.3g}); "
+            "multiply all weights by a constant, which changes nothing else."
+        )
+    weight = sample_weight / top
+    mean = weight.mean()
+    weight /= mean
+    return weight, float(top) * float(mean)
+
+
 class _BatchLoss:
     """Loss and gradient on a mini-batch ``B`` of the rows.
 
@@ -140,10 +168,11 @@ class _Monitor:
             val_loss, val_score = self._validate(theta)
             self.losses.append(val_loss)
             self.scores.append(val_score)
-            # Patience starts once the validation loss has fallen below its
-            # first value: from the best-constant start (glorot init) the
-            # first epochs of a momentum method may raise it before it falls.
-            self.started = self.started or val_loss < self.losses[0] - est.tol
+            # Patience starts once the validation loss is 1% below its first
+            # value, which is about that of the best constant model (glorot
+            # init): before that, a momentum method may raise it or wander on
+            # the plateau around that start for tens of epochs.
+            self.started = self.started or val_loss < 0.99 * self.losses[0]
             if val_loss < self.best_loss - est.tol:
                 self.no_improvement = 0
             elif self.started:
@@ -263,7 +292,9 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
     shuffle : bool, default=True
         Shuffle the rows before every epoch (``"sgd"``, ``"adam"``), with
-        ``random_state``.
+        ``random_state``. With ``shuffle=False`` the batches follow the rows'
+        order (when the data make a single batch its order cannot matter, and
+        duplicate rows are merged into weights, as for the full-batch solvers).
 
     momentum : float in [0, 1], default=0.9
         Momentum of ``"sgd"``.
@@ -282,11 +313,11 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         (drawn with ``random_state``, sample weights carried along) and stop
         when the *validation loss* has not improved by ``tol`` for
         ``n_iter_no_change`` iterations, counted from the first iteration
-        whose validation loss is below the first one's (early epochs of a
-        momentum method may raise it before it falls); the weights of the best
-        iteration are restored at the end. Every solver supports it;
-        ``partial_fit`` ignores it. The validation loss and accuracy of every
-        iteration are recorded.
+        whose validation loss is 1% below the first one's (before that,
+        training may wander on the plateau around its best-constant start);
+        the weights of the best iteration are restored at the end. Every
+        solver supports it; ``partial_fit`` ignores it. The validation loss
+        and accuracy of every iteration are recorded.
 
     validation_fraction : float in (0, 1), default=0.1
         Share of the training data set aside for ``early_stopping``.
@@ -345,11 +376,16 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         Iterations (epochs) run by the last ``fit``; ``partial_fit`` adds 1.
 
     t_ : int
-        Training samples seen by the solver: rows times full passes (L-BFGS's
-        line search may pass more than once an iteration).
+        Training samples seen by the solver: the training rows given (before
+        duplicate merging) times the full passes over them (L-BFGS's line
+        search may pass more than once an iteration).
 
     loss_ : float
-        The training loss of the returned weights (the last iteration's).
+        The last training loss recorded: for ``"gd"`` the loss before its last
+        step (as the course prints it) — or, when a fixed step overshot, the
+        loss of the kept weights; for ``"sgd"``/``"adam"`` the last epoch's
+        average; for ``"lbfgs"`` the loss at the returned weights. With
+        ``early_stopping``, see ``best_validation_loss_``.
 
     loss_curve_ : list of float
         The training loss at every iteration (epoch-average for mini-batch
@@ -540,13 +576,32 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
     def _transaction(self, method, *args):
         """Run ``method``; if it fails for any reason (bad input, divergence,
-        an interrupt), put the estimator back exactly as it was."""
+        an interrupt), put the estimator back exactly as it was.
+
+        The attribute dict is copied, and so are the objects a run changes in
+        place: the optimiser state, the shuffling RNG, and a RandomState
+        instance passed as ``random_state``.
+        """
         saved = self.__dict__.copy()
+        mutable = {
+            name: copy.deepcopy(saved[name])
+            for name in ("_optimizer", "_random_state")
+            if name in saved
+        }
+        user_rng = self.random_state
+        user_rng_state = (
+            user_rng.get_state()
+            if isinstance(user_rng, np.random.RandomState)
+            else None
+        )
         try:
             return method(*args)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved)
+            self.__dict__.update(mutable)
+            if user_rng_state is not None:
+                user_rng.set_state(user_rng_state)
             raise
 
     def _fit(self, X, y, sample_weight):
@@ -556,18 +611,20 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         Y, sample_weight, labels = self._encode_targets(X, y, sample_weight, encoder)
         self._check_two_classes(labels, sample_weight)
         rng = check_random_state(self.random_state)
-        params = self._initial_params(X, Y, sample_weight, rng, warm)
+        params = self._initial_params(
+            X, Y, sample_weight, rng, warm="warm_start" if warm else None
+        )
         validation = None
         if self.early_stopping:
             X, Y, sample_weight, validation = self._split_validation(
                 X, Y, sample_weight, labels, rng
             )
         n_train = X.shape[0]
-        X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
+        X, Y, sample_weight, alpha = self._training_rows(X, Y, sample_weight)
         theta = net.pack(*params, dtype=X.dtype)
         monitor = _Monitor(self, validation, n_x=X.shape[1], n_y=Y.shape[1])
         optimizer = self._new_optimizer(theta)
-        result = self._solve(X, Y, sample_weight, theta, rng, optimizer, monitor)
+        result = self._solve(X, Y, sample_weight, alpha, theta, rng, optimizer, monitor)
         if monitor.best_theta is not None:  # early stopping: the best epoch
             result.theta = monitor.best_theta
         self._set_params_from(result.theta, X.shape[1], Y.shape[1])
@@ -588,6 +645,10 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
     def _partial_fit(self, X, y, classes, sample_weight):
         first = not hasattr(self, "W1_")
+        if not first:
+            # scikit-learn validates parameters only on partial_fit's first
+            # call; set_params between calls must not slip through.
+            self._validate_params()
         if first and classes is None:
             raise ValueError(
                 "classes must be passed on the first call to partial_fit: every "
@@ -616,9 +677,11 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         if first:
             self._random_state = check_random_state(self.random_state)
         rng = self._random_state
-        params = self._initial_params(X, Y, sample_weight, rng, warm=not first)
+        params = self._initial_params(
+            X, Y, sample_weight, rng, warm=None if first else "partial_fit"
+        )
         n_train = X.shape[0]
-        X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
+        X, Y, sample_weight, alpha = self._training_rows(X, Y, sample_weight)
         theta = net.pack(*params, dtype=X.dtype)
         optimizer = getattr(self, "_optimizer", None)
         if first or optimizer is None or optimizer.theta_size != theta.size:
@@ -626,7 +689,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self._configure(optimizer)
         monitor = _Monitor(self, None, n_x=X.shape[1], n_y=Y.shape[1])
         result = self._solve(
-            X, Y, sample_weight, theta, rng, optimizer, monitor, one_pass=True
+            X, Y, sample_weight, alpha, theta, rng, optimizer, monitor, one_pass=True
         )
         self._set_params_from(result.theta, X.shape[1], Y.shape[1])
         self._optimizer = optimizer
@@ -641,15 +704,18 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def _validate_training_data(self, X, y, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=("csr", "csc"),
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-            reset=reset,
-        )
+        # scikit-learn's finiteness check sums X, which can overflow for values
+        # near the float limits (harmlessly: it then checks element-wise).
+        with np.errstate(over="ignore", invalid="ignore"):
+            X, y = validate_data(
+                self,
+                X,
+                y,
+                accept_sparse=("csr", "csc"),
+                dtype=(np.float64, np.float32),
+                multi_output=True,
+                reset=reset,
+            )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         return X, y
@@ -659,7 +725,14 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.W1_, self.b1_, self.W2_, self.b2_ = (p.copy() for p in (W1, b1, W2, b2))
 
     def _warn_about(self, result):
-        if result.best_iter is not None and self.learning_rate != "auto":
+        if result.interrupted:
+            warnings.warn(
+                f"TwoLayerClassifier: training interrupted (KeyboardInterrupt) "
+                f"after {result.n_iter} completed iterations; the model holds the "
+                "weights of the last completed iteration.",
+                ConvergenceWarning,
+            )
+        elif result.best_iter is not None and self.learning_rate != "auto":
             warnings.warn(
                 f"TwoLayerClassifier (solver='gd'): the loss rose after iteration "
                 f"{result.best_iter}, from {self.loss_:.4g} to "
@@ -667,6 +740,14 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 f"learning_rate={self._learning_rate()} is too large for this data. "
                 f"Kept the weights of iteration {result.best_iter}, which had the "
                 "lowest loss. Lower learning_rate or scale the features.",
+                ConvergenceWarning,
+            )
+        elif result.message is not None:
+            warnings.warn(
+                f"TwoLayerClassifier (solver='lbfgs') stopped after "
+                f"{result.n_iter} iterations: L-BFGS-B reports {result.message!r}. "
+                "The model holds its last accepted weights; scaling the features "
+                "or raising alpha usually helps.",
                 ConvergenceWarning,
             )
         elif not result.converged:
@@ -704,7 +785,8 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(
                 "early_stopping: the validation set has no sample of positive weight."
             )
-        return X, Y, (None if sample_weight is None else w), (X_val, Y_val, w_val)
+        validation = (X_val, Y_val, _power_of_two_scaled(w_val))
+        return X, Y, (None if sample_weight is None else w), validation
 
     def _new_optimizer(self, theta):
         if self.solver == "sgd":
@@ -740,13 +822,40 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             optimizer.beta_1, optimizer.beta_2 = self.beta_1, self.beta_2
             optimizer.epsilon = self.epsilon
 
+    def _training_rows(self, X, Y, sample_weight):
+        """The rows the solver trains on, their weights (normalized) and the
+        matching ``alpha``.
+
+        Full-batch training (gd, lbfgs, or sgd/adam with one batch per
+        epoch) merges duplicate rows into weights, exactly; with several
+        mini-batches the rows are kept as given, in their order.
+        """
+        full_batch = self.solver in ("gd", "lbfgs") or (
+            self._batch_size(X.shape[0]) >= X.shape[0]
+        )
+        if full_batch:
+            X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
+        elif sp.issparse(X):
+            X = X.tocsr()  # mini-batches take rows
+        sample_weight, scale = _normalized_weights(sample_weight)
+        return X, Y, sample_weight, self.alpha / scale
+
     def _solve(
-        self, X, Y, sample_weight, theta, rng, optimizer, monitor, one_pass=False
+        self,
+        X,
+        Y,
+        sample_weight,
+        alpha,
+        theta,
+        rng,
+        optimizer,
+        monitor,
+        one_pass=False,
     ):
         """Run the chosen solver; a diverging run becomes a clear ValueError."""
         common = {
             "sample_weight": sample_weight,
-            "alpha": self.alpha,
+            "alpha": alpha,
             "activation": self.activation,
             "output": self.out_activation_,
             "n_h": self.n_hidden,
@@ -795,11 +904,17 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                     callback=monitor,
                 )
         except DivergenceError as exc:
+            if self.solver == "lbfgs":
+                setting, advice = "", "Scale the features (e.g. with StandardScaler)"
+            else:
+                setting = f", learning_rate={self._learning_rate()}"
+                advice = (
+                    "Lower learning_rate, scale the features (e.g. with StandardScaler)"
+                )
             raise ValueError(
                 f"Training diverged: {exc.reason} at iteration {exc.iteration} "
-                f"(solver={self.solver!r}, learning_rate={self._learning_rate()}). "
-                "Lower learning_rate, scale the features (e.g. with StandardScaler) "
-                "or raise alpha. The estimator was left as it was before this fit."
+                f"(solver={self.solver!r}{setting}). {advice} or raise alpha. "
+                "The estimator was left as it was before this fit."
             ) from None
 
     def _batch_size(self, n_samples):
@@ -938,7 +1053,9 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
                 )
         else:  # "balanced"
             mass = np.bincount(
-                class_index, weights=sample_weight, minlength=len(classes)
+                class_index,
+                weights=_power_of_two_scaled(sample_weight),
+                minlength=len(classes),
             )
             present = mass > 0
             weights = np.zeros(len(classes))
@@ -946,16 +1063,15 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         return weights[class_index]
 
     def _initial_params(self, X, Y, sample_weight, rng, warm):
+        """New weights, or (``warm`` names the caller) the fitted ones."""
         n_x, n_y = X.shape[1], Y.shape[1]
         if warm:
-            W1, b1, W2, b2 = (
-                np.asarray(getattr(self, a), dtype=X.dtype) for a in _PARAMS
-            )
-            if W1.shape != (self.n_hidden, n_x) or W2.shape != (n_y, self.n_hidden):
+            W1, b1, W2, b2 = (p.astype(X.dtype) for p in self._model_params())
+            if W1.shape[0] != self.n_hidden:
                 raise ValueError(
-                    f"warm_start: the fitted weights W1_ {W1.shape} and W2_ "
-                    f"{W2.shape} do not fit n_hidden={self.n_hidden}, "
-                    f"{n_x} features and {n_y} outputs."
+                    f"{warm}: the fitted model has {W1.shape[0]} hidden units "
+                    f"but n_hidden={self.n_hidden}; refit from scratch to change "
+                    "n_hidden."
                 )
             return W1, b1, W2, b2
         W1, b1, W2, b2 = net.initialize(
@@ -968,6 +1084,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     def _log_priors(self, Y, sample_weight):
         """Output biases of the best constant model: the class log-priors."""
         w = np.ones(len(Y)) if sample_weight is None else sample_weight
+        w = _power_of_two_scaled(w)
         p = np.clip((w @ Y) / w.sum(), 1e-6, 1 - 1e-6)
         if self.out_activation_ == "softmax":
             return np.log(p)
@@ -982,23 +1099,62 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
     def _validated(self, X):
         check_is_fitted(self)
-        return validate_data(
-            self,
-            X,
-            accept_sparse=("csr", "csc"),
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
+        with np.errstate(over="ignore", invalid="ignore"):  # see training
+            return validate_data(
+                self,
+                X,
+                accept_sparse=("csr", "csc"),
+                dtype=(np.float64, np.float32),
+                reset=False,
+            )
+
+    def _model_params(self):
+        """W1_, b1_, W2_, b2_ as arrays, checked against each other: they are
+        the model, and a user may have set them by hand."""
+        params = [np.asarray(getattr(self, name)) for name in _PARAMS]
+        W1 = params[0]
+        n_h = W1.shape[0] if W1.ndim == 2 else "n_hidden"
+        expected = [
+            (n_h, self.n_features_in_),
+            (n_h,),
+            (self.n_outputs_, n_h),
+            (self.n_outputs_,),
+        ]
+        for name, p, shape in zip(_PARAMS, params, expected):
+            if p.shape != shape or p.dtype.kind not in "fiub":
+                raise ValueError(
+                    f"{name} has shape {p.shape} and dtype {p.dtype}; this model "
+                    f"needs a numeric array of shape {shape}: W1_ (n_hidden, "
+                    "n_features), b1_ (n_hidden,), W2_ (n_outputs, n_hidden), "
+                    "b2_ (n_outputs,)."
+                )
+        return params
 
     def _logits(self, X):
-        _, Z2 = net.forward(X, self.W1_, self.b1_, self.W2_, self.b2_, self.activation)
+        W1, b1, W2, b2 = self._model_params()
+        # Inputs near the float limits can overflow X·W1ᵀ: infinities are
+        # clipped back to the largest float below; only an undefined result
+        # (inf − inf in a product) is an error.
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, Z2 = net.forward(X, W1, b1, W2, b2, self.activation)
+        if not np.all(np.isfinite(Z2)):
+            if np.isnan(Z2).any():
+                raise ValueError(
+                    "The network's output is undefined for this X: its values "
+                    f"(largest magnitude {abs(X).max():.3g}) overflow the "
+                    f"{self.activation} hidden layer. Scale the features, as in "
+                    "training."
+                )
+            big = np.finfo(Z2.dtype).max
+            Z2 = np.clip(Z2, -big, big)
         return Z2
 
     def _proba(self, X):
         Z2 = self._logits(X)
         finfo = np.finfo(Z2.dtype)
         if self.out_activation_ == "softmax":
-            return np.maximum(net.softmax(Z2), finfo.tiny)
+            with np.errstate(over="ignore"):  # logits ±max: exp(−inf) is 0
+                return np.maximum(net.softmax(Z2), finfo.tiny)
         # Sigmoid units: keep p strictly inside (0, 1) so that log p is finite.
         P = np.clip(net.sigmoid(Z2), finfo.eps, 1 - finfo.eps)
         if self._label_binarizer.y_type_ == "multilabel-indicator":

@@ -44,6 +44,41 @@ class SolverResult:
     n_evals: int | None = None
     #: True when the callback asked to stop.
     stopped: bool = False
+    #: Why L-BFGS-B stopped, when not for convergence or max_iter.
+    message: str | None = None
+    #: True when a KeyboardInterrupt ended the run; ``theta`` then holds the
+    #: parameters of the last completed iteration.
+    interrupted: bool = False
+
+
+class _Checkpoint:
+    """The state at the end of the last completed iteration (epoch), to fall
+    back on when a KeyboardInterrupt arrives half-way through the next one:
+    the run then ends with consistent parameters and optimiser state, never
+    half-updated ones."""
+
+    def __init__(self, theta, optimizer=None):
+        self.theta = theta.copy()
+        self.optimizer = optimizer
+        self.state = None if optimizer is None else optimizer.get_state()
+        self.n_iter = 0
+
+    def save(self, theta, n_iter):
+        self.theta[...] = theta
+        if self.optimizer is not None:
+            self.state = self.optimizer.get_state()
+        self.n_iter = n_iter
+
+    def result(self, theta, loss_curve):
+        """The interrupted run's result; re-raises if nothing was completed."""
+        if self.n_iter == 0:
+            raise KeyboardInterrupt
+        theta[...] = self.theta
+        if self.optimizer is not None:
+            self.optimizer.set_state(self.state)
+        return SolverResult(
+            theta, self.n_iter, loss_curve[: self.n_iter], False, interrupted=True
+        )
 
 
 def gradient_descent(
@@ -79,31 +114,38 @@ def gradient_descent(
     best_loss, best_iter = np.inf, 0
     best_theta, best_grad = np.empty_like(theta), np.empty_like(theta)
     no_improvement = 0
-    for it in range(1, max_iter + 1):
-        loss, grad = fun(theta)
-        finite = np.isfinite(loss)
-        if not finite and not (backtrack and best_iter):
-            raise DivergenceError(it, "the loss became non-finite")
-        loss_curve.append(loss if finite else np.inf)
-        no_improvement = no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
-        if backtrack and loss_curve[-1] > best_loss:
-            # The last step overshot: go back to the best point, halve the step.
-            learning_rate /= 2
-            theta[...] = best_theta - learning_rate * best_grad
+    checkpoint = _Checkpoint(theta)
+    try:
+        for it in range(1, max_iter + 1):
+            loss, grad = fun(theta)
+            finite = np.isfinite(loss)
+            if not finite and not (backtrack and best_iter):
+                raise DivergenceError(it, "the loss became non-finite")
+            loss_curve.append(loss if finite else np.inf)
+            no_improvement = (
+                no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
+            )
+            if backtrack and loss_curve[-1] > best_loss:
+                # The last step overshot: go back to the best point, halve the step.
+                learning_rate /= 2
+                theta[...] = best_theta - learning_rate * best_grad
+            else:
+                if loss < best_loss:
+                    best_loss, best_iter = loss, it
+                    best_theta[...] = theta
+                    best_grad[...] = grad
+                theta -= learning_rate * grad
+            checkpoint.save(theta, it)
+            if callback is not None and callback(it, loss_curve[-1], theta):
+                converged = stopped = True
+                break
+            if no_improvement >= n_iter_no_change:
+                converged, stopped = True, False
+                break
         else:
-            if loss < best_loss:
-                best_loss, best_iter = loss, it
-                best_theta[...] = theta
-                best_grad[...] = grad
-            theta -= learning_rate * grad
-        if callback is not None and callback(it, loss_curve[-1], theta):
-            converged = stopped = True
-            break
-        if no_improvement >= n_iter_no_change:
-            converged, stopped = True, False
-            break
-    else:
-        converged = stopped = False
+            converged = stopped = False
+    except KeyboardInterrupt:
+        return checkpoint.result(theta, loss_curve)
     if stopped or (loss_curve[-1] <= best_loss and np.all(np.isfinite(theta))):
         return SolverResult(theta, it, loss_curve, converged, stopped=stopped)
     if best_iter == 1 and not backtrack:
@@ -129,6 +171,12 @@ class SGD:
         self.nesterov = nesterov
         self.velocity = np.zeros(n_params, dtype=dtype)
 
+    def get_state(self):
+        return self.velocity.copy()
+
+    def set_state(self, state):
+        self.velocity[...] = state
+
     def step(self, theta, grad):
         v, mu, lr = self.velocity, self.momentum, self.learning_rate
         v *= mu
@@ -153,6 +201,13 @@ class Adam:
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
         self.t = 0
+
+    def get_state(self):
+        return self.m.copy(), self.v.copy(), self.t
+
+    def set_state(self, state):
+        m, v, self.t = state
+        self.m[...], self.v[...] = m, v
 
     def step(self, theta, grad):
         b1, b2 = self.beta_1, self.beta_2
@@ -197,30 +252,37 @@ def minibatch_descent(
         mass = np.array([b.stop - b.start for b in batches], dtype=float)
     loss_curve, best_loss, no_improvement = [], np.inf, 0
     converged = stopped = False
-    for epoch in range(1, max_iter + 1):
-        order = random_state.permutation(n_samples) if shuffle else None
-        epoch_loss = 0.0
-        if sample_weight is not None:
-            w = sample_weight if order is None else sample_weight[order]
-            mass = np.array([w[b].sum() for b in batches])
-        for batch, batch_mass in zip(batches, mass):
-            rows = batch if order is None else order[batch]
-            loss, grad = fun(theta, rows)
-            if not np.isfinite(loss):
-                raise DivergenceError(epoch, "the loss became non-finite")
-            optimizer.step(theta, grad)
-            epoch_loss += loss * batch_mass
-        loss_curve.append(epoch_loss / mass.sum())
-        if not np.all(np.isfinite(theta)):
-            raise DivergenceError(epoch, "the weights became non-finite")
-        no_improvement = no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
-        best_loss = min(best_loss, loss_curve[-1])
-        if callback is not None and callback(epoch, loss_curve[-1], theta):
-            converged = stopped = True
-            break
-        if no_improvement >= n_iter_no_change:
-            converged = True
-            break
+    checkpoint = _Checkpoint(theta, optimizer)
+    try:
+        for epoch in range(1, max_iter + 1):
+            order = random_state.permutation(n_samples) if shuffle else None
+            epoch_loss = 0.0
+            if sample_weight is not None:
+                w = sample_weight if order is None else sample_weight[order]
+                mass = np.array([w[b].sum() for b in batches])
+            for batch, batch_mass in zip(batches, mass):
+                rows = batch if order is None else order[batch]
+                loss, grad = fun(theta, rows)
+                if not np.isfinite(loss):
+                    raise DivergenceError(epoch, "the loss became non-finite")
+                optimizer.step(theta, grad)
+                epoch_loss += loss * batch_mass
+            loss_curve.append(epoch_loss / mass.sum())
+            if not np.all(np.isfinite(theta)):
+                raise DivergenceError(epoch, "the weights became non-finite")
+            no_improvement = (
+                no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
+            )
+            best_loss = min(best_loss, loss_curve[-1])
+            checkpoint.save(theta, epoch)
+            if callback is not None and callback(epoch, loss_curve[-1], theta):
+                converged = stopped = True
+                break
+            if no_improvement >= n_iter_no_change:
+                converged = True
+                break
+    except KeyboardInterrupt:
+        return checkpoint.result(theta, loss_curve)
     return SolverResult(theta, epoch, loss_curve, converged, stopped=stopped)
 
 
@@ -244,24 +306,29 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
         return loss, grad.astype(np.float64)
 
     stopped = False
+    checkpoint = _Checkpoint(theta)
 
     def record(intermediate_result):
         nonlocal stopped
         loss_curve.append(float(intermediate_result.fun))
         x = intermediate_result.x.astype(dtype)
+        checkpoint.save(x, len(loss_curve))
         if callback is not None and callback(len(loss_curve), loss_curve[-1], x):
             stopped = True
             raise StopIteration
 
-    with _scipy_blas_on_one_thread():
-        result = scipy.optimize.minimize(
-            objective,
-            theta.astype(np.float64),
-            method="L-BFGS-B",
-            jac=True,
-            callback=record,
-            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
-        )
+    try:
+        with _scipy_blas_on_one_thread():
+            result = scipy.optimize.minimize(
+                objective,
+                theta.astype(np.float64),
+                method="L-BFGS-B",
+                jac=True,
+                callback=record,
+                options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+            )
+    except KeyboardInterrupt:
+        return checkpoint.result(buffer, loss_curve)
     x = result.x.astype(dtype)
     if not (np.isfinite(result.fun) and np.all(np.isfinite(x))):
         raise DivergenceError(result.nit, "the loss or the weights became non-finite")
@@ -274,6 +341,7 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
         result.status == 0 or stopped,
         n_evals=result.nfev,
         stopped=stopped,
+        message=None if result.status in (0, 1) or stopped else str(result.message),
     )
 
 

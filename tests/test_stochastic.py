@@ -294,6 +294,15 @@ def test_verbose_reports_the_validation_score_for_every_solver(iris, solver):
 
 
 @pytest.mark.parametrize("solver", STOCHASTIC)
+def test_early_stopping_outlasts_the_plateau_of_the_flower(solver):
+    X, y = make_flower(random_state=1)
+    X, _, y, _ = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    clf = TwoLayerClassifier(solver=solver, early_stopping=True, random_state=0)
+    assert clf.fit(X, y).best_validation_score_ > 0.8
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
 def test_convergence_warning_names_max_iter(iris, solver):
     X, y = iris
     with pytest.warns(ConvergenceWarning, match="max_iter=2"):

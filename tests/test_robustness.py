@@ -1,0 +1,626 @@
+"""Robustness: bad input, interrupts, extremes, threads, persistence, properties.
+
+Every RuntimeWarning is an error in this suite (pyproject's filterwarnings),
+so each test here also checks that no NumPy overflow/invalid warning escapes.
+"""
+
+import pickle
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.preprocessing import StandardScaler
+
+from sk_twolayer import TwoLayerClassifier
+from sk_twolayer import _network as net
+
+SOLVERS = ("lbfgs", "gd", "sgd", "adam")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def state(clf):
+    return pickle.dumps(clf.__dict__)
+
+
+def weights(clf):
+    return [getattr(clf, name) for name in ("W1_", "b1_", "W2_", "b2_")]
+
+
+# ------------------------------------------------------------ bad input
+
+# (case name, make (X, y, sample_weight) from a good (X, y), message regex)
+BAD_INPUT = {
+    "NaN in X": (lambda X, y: (np.where(X > 1, np.nan, X), y, None), "NaN"),
+    "+inf in X": (lambda X, y: (np.where(X > 1, np.inf, X), y, None), "infinity"),
+    "-inf in X": (lambda X, y: (np.where(X > 1, -np.inf, X), y, None), "infinity"),
+    "NaN in sparse X": (
+        lambda X, y: (sp.csr_matrix(np.where(X > 1, np.nan, X)), y, None),
+        "NaN",
+    ),
+    "NaN in y": (lambda X, y: (X, np.where(y == 1, np.nan, y), None), "NaN"),
+    "inf in y": (lambda X, y: (X, np.where(y == 1, np.inf, y), None), "infinity"),
+    "words in X": (
+        lambda X, y: (np.full(X.shape, "petal", dtype=object), y, None),
+        "float|string",
+    ),
+    "dicts in X": (
+        lambda X, y: (
+            np.array([{"a": 1}] * len(y) * X.shape[1]).reshape(X.shape),
+            y,
+            None,
+        ),
+        "float|dict",
+    ),
+    "complex X": (lambda X, y: (X + 1j, y, None), "[Cc]omplex"),
+    "1-D X": (lambda X, y: (X[:, 0], y, None), "2D array"),
+    "3-D X": (lambda X, y: (X[:, :, None], y, None), "dim 3"),
+    "scalar X": (lambda X, y: (3.0, y, None), "2D array|scalar"),
+    "no features": (lambda X, y: (X[:, :0], y, None), "0 feature"),
+    "no samples": (lambda X, y: (X[:0], y[:0], None), "0 sample"),
+    "one sample": (lambda X, y: (X[:1], y[:1], None), "1 class"),
+    "X longer than y": (lambda X, y: (X, y[:-1], None), "inconsistent numbers"),
+    "y longer than X": (lambda X, y: (X[:-1], y, None), "inconsistent numbers"),
+    "one class": (lambda X, y: (X, np.zeros_like(y), None), "1 class"),
+    "continuous y": (lambda X, y: (X, X[:, 0], None), "Unknown label type"),
+    "continuous 2-D y": (
+        lambda X, y: (X, np.c_[X[:, 0], X[:, 1]], None),
+        "Unknown label type",
+    ),
+    "multiclass-multioutput y": (
+        lambda X, y: (X, np.c_[y, 2 * y + 1, y], None),
+        "multiclass-multioutput",
+    ),
+    "negative weight": (
+        lambda X, y: (X, y, np.where(y == 1, -1.0, 1.0)),
+        "(?i)negative",
+    ),
+    "all-zero weights": (lambda X, y: (X, y, np.zeros(len(y))), "zero"),
+    "NaN weight": (lambda X, y: (X, y, np.where(y == 1, np.nan, 1.0)), "NaN"),
+    "weights too short": (lambda X, y: (X, y, np.ones(3)), "sample_weight.shape"),
+    "2-D weights": (
+        lambda X, y: (X, y, np.ones((len(y), 2))),
+        "1D array|sample_weight.shape|must be 1D",
+    ),
+    "weights of one class only": (
+        lambda X, y: (X, y, (y == 1).astype(float)),
+        "2 classes with positive weight",
+    ),
+    "string weights": (lambda X, y: (X, y, np.array(["a"] * len(y))), "float|string"),
+}
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_is_named_and_nothing_is_lost(iris, case, solver):
+    X, y = iris
+    y = (y > 0).astype(int)  # binary, so "one class" cases can be built
+    make_bad, message = BAD_INPUT[case]
+    clf = TwoLayerClassifier(solver=solver, max_iter=20, random_state=0).fit(X, y)
+    before = state(clf)
+    Xb, yb, wb = make_bad(X, y)
+    with pytest.raises((ValueError, TypeError), match=message):
+        clf.fit(Xb, yb, sample_weight=wb)
+    assert state(clf) == before
+    if solver == "adam":  # partial_fit: the same checks, the same guarantee
+        if case in ("one class", "one sample", "weights of one class only"):
+            return  # one class per chunk is fine for partial_fit
+        with pytest.raises((ValueError, TypeError), match=message):
+            clf.partial_fit(Xb, yb, sample_weight=wb)
+        assert state(clf) == before
+
+
+BAD_PREDICT = {
+    "too many features": (lambda X: np.c_[X, X[:, :1]], "5 features"),
+    "too few features": (lambda X: X[:, :3], "3 features"),
+    "NaN": (lambda X: np.where(X > 1, np.nan, X), "NaN"),
+    "inf": (lambda X: np.where(X > 1, np.inf, X), "infinity"),
+    "1-D": (lambda X: X[0], "2D array"),
+    "words": (lambda X: np.full(X.shape, "x", dtype=object), "float|string"),
+    "no samples": (lambda X: X[:0], "0 sample"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_PREDICT)
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "predict_log_proba", "decision_function"]
+)
+def test_bad_input_at_predict_is_named(iris, case, method):
+    X, y = iris
+    clf = TwoLayerClassifier(max_iter=20, random_state=0).fit(X, y)
+    make_bad, message = BAD_PREDICT[case]
+    with pytest.raises((ValueError, TypeError), match=message):
+        getattr(clf, method)(make_bad(X))
+
+
+def test_wrong_feature_names_at_predict_are_named():
+    pd = pytest.importorskip("pandas")
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    clf = TwoLayerClassifier(max_iter=20, random_state=0).fit(X, y)
+    renamed = X.rename(columns={X.columns[0]: "petal colour"})
+    with pytest.raises(ValueError, match="petal colour"):
+        clf.predict(renamed)
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(X[X.columns[::-1]])
+    with pytest.warns(UserWarning, match="feature names"):
+        clf.predict(X.to_numpy())  # fitted with names, given none: sklearn warns
+    assert isinstance(X, pd.DataFrame)
+
+
+INVALID_PARAMS = {
+    "n_hidden": [0, -3, 2.5, "8", None],
+    "activation": ["softplus", "Tanh", None, 1],
+    "solver": ["newton", "Adam", None],
+    "learning_rate": [0, -1.0, "constant", None, np.inf * 0],
+    "max_iter": [0, -1, 1.5, None],
+    "tol": [-1e-3, "small", None],
+    "n_iter_no_change": [0, 1.5],
+    "alpha": [-0.1, "l2", None],
+    "init": [0.0, -0.01, "he", None],
+    "batch_size": [0, -5, 2.5, "full"],
+    "shuffle": ["yes", 2],
+    "momentum": [-0.1, 1.5, "high"],
+    "nesterovs_momentum": ["yes"],
+    "beta_1": [1.0, -0.1],
+    "beta_2": [1.0, 2.0],
+    "epsilon": [0.0, -1e-8],
+    "early_stopping": ["yes"],
+    "validation_fraction": [0.0, 1.0, -0.5, 2],
+    "class_weight": ["auto", [1, 2], 3],
+    "warm_start": ["yes", 2],
+    "random_state": ["seed", 1.5],
+    "verbose": [-1, "loud"],
+}
+
+
+def _invalid_cases():
+    return [(p, v) for p, values in INVALID_PARAMS.items() for v in values]
+
+
+@pytest.mark.parametrize("param, value", _invalid_cases())
+def test_every_invalid_parameter_value_is_named(iris, param, value):
+    X, y = iris
+    clf = TwoLayerClassifier(max_iter=5, random_state=0).fit(X, y)
+    clf.set_params(**{param: value})
+    before = state(clf)
+    with pytest.raises((ValueError, TypeError), match=f"'{param}' parameter") as err:
+        clf.fit(X, y)
+    assert repr(value)[:8].strip("'") in str(err.value) or str(value) in str(err.value)
+    assert state(clf) == before
+
+
+def test_invalid_class_weight_contents_are_named(iris):
+    X, y = iris
+    for class_weight, message in (
+        ({7: 2.0}, r"labels \[7\] that are not classes"),
+        ({0: -1.0}, "finite and >= 0"),
+        ({0: np.nan}, "finite and >= 0"),
+        ({0: 0.0, 1: 0.0, 2: 1.0}, "2 classes with positive weight"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            TwoLayerClassifier(class_weight=class_weight).fit(X, y)
+
+
+def test_class_weight_with_multilabel_is_refused():
+    X = np.random.RandomState(0).randn(30, 3)
+    Y = (X[:, :2] > 0).astype(int)
+    with pytest.raises(ValueError, match="multilabel"):
+        TwoLayerClassifier(class_weight="balanced").fit(X, Y)
+
+
+def test_unfitted_methods_raise_not_fitted(iris):
+    X, _ = iris
+    for method in (
+        "predict",
+        "predict_proba",
+        "predict_log_proba",
+        "decision_function",
+    ):
+        with pytest.raises(NotFittedError):
+            getattr(TwoLayerClassifier(), method)(X)
+
+
+# ------------------------------------------------------------- interrupts
+
+
+class _InterruptAt:
+    """Wraps net.loss_and_gradients to raise KeyboardInterrupt on call k."""
+
+    def __init__(self, k):
+        self.k, self.calls = k, 0
+        self.original = net.loss_and_gradients
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        if self.calls == self.k:
+            raise KeyboardInterrupt
+        return self.original(*args, **kwargs)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_keyboard_interrupt_keeps_the_last_completed_iteration(
+    iris, solver, monkeypatch
+):
+    X, y = iris
+    params = {"solver": solver, "tol": 0, "random_state": 0, "batch_size": 50}
+    monkeypatch.setattr(net, "loss_and_gradients", _InterruptAt(12))
+    clf = TwoLayerClassifier(max_iter=100, **params)
+    with pytest.warns(ConvergenceWarning, match="interrupted"):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    assert 1 <= clf.n_iter_ < 12 and len(clf.loss_curve_) == clf.n_iter_
+    assert clf.predict(X).shape == y.shape and clf.score(X, y) > 0.3
+    if solver != "lbfgs":  # the weights of exactly n_iter_ completed iterations
+        reference = TwoLayerClassifier(max_iter=clf.n_iter_, **params).fit(X, y)
+        for a, b in zip(weights(clf), weights(reference)):
+            assert_array_equal(a, b)
+
+
+def test_interrupt_before_any_iteration_propagates_and_keeps_the_model(
+    iris, monkeypatch
+):
+    X, y = iris
+    clf = TwoLayerClassifier(max_iter=20, random_state=0).fit(X, y)
+    before = state(clf)
+    monkeypatch.setattr(net, "loss_and_gradients", _InterruptAt(1))
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    assert state(clf) == before
+
+
+def test_interrupted_partial_fit_keeps_a_consistent_optimiser(iris, monkeypatch):
+    X, y = iris
+    clf = TwoLayerClassifier(solver="adam", batch_size=30, random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    before = state(clf)
+    monkeypatch.setattr(net, "loss_and_gradients", _InterruptAt(3))  # mid-epoch
+    with pytest.raises(KeyboardInterrupt):
+        clf.partial_fit(X, y)
+    assert state(clf) == before  # the one-epoch call was rolled back whole
+
+
+# --------------------------------------------------------------- extremes
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_constant_integer_boolean_and_float16_features(iris, solver):
+    X, y = iris
+    rng = np.random.RandomState(0)
+    variants = {
+        "constant column": np.c_[X, np.full(len(y), 7.0)],
+        "all constant": np.ones_like(X),
+        "integers": np.round(X * 3).astype(np.int64),
+        "booleans": X > 0,
+        "float16": X.astype(np.float16),
+        "huge ints": (rng.randint(-(2**40), 2**40, size=X.shape)).astype(np.int64),
+    }
+    for name, Xv in variants.items():
+        clf = TwoLayerClassifier(solver=solver, max_iter=30, random_state=0)
+        try:
+            clf.fit(Xv, y)
+        except ValueError as exc:
+            assert "diverged" in str(exc), name
+            continue
+        P = clf.predict_proba(Xv)
+        assert np.all(np.isfinite(P)) and np.all((P > 0) & (P <= 1)), name
+        assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
+        assert np.all(np.isfinite(clf.predict_log_proba(Xv))), name
+        if name == "all constant":  # nothing to learn: the class priors
+            assert_allclose(P, 1 / 3, atol=0.05)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_huge_learning_rates_never_return_nan(iris, solver):
+    X, y = iris
+    for lr in (1e3, 1e30, 1e300):
+        clf = TwoLayerClassifier(
+            solver=solver, learning_rate=lr, max_iter=30, random_state=0
+        )
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                clf.fit(X * 1e3, y)
+        except ValueError as exc:
+            assert "diverged" in str(exc) and "learning_rate" in str(exc)
+            continue
+        for w in weights(clf):
+            assert np.all(np.isfinite(w))
+        assert np.all(np.isfinite(clf.predict_proba(X)))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_inputs_near_the_float_limits_at_predict(iris, activation):
+    X, y = iris
+    clf = TwoLayerClassifier(activation=activation, random_state=0).fit(X, y)
+    huge = np.array([[1.5e308, -1.5e308, 1.5e308, -1.5e308]])
+    for Xp in (X * 1e150, X * 1e-300, huge):
+        try:
+            P = clf.predict_proba(Xp)
+        except ValueError as exc:  # only relu can make inf − inf
+            assert activation == "relu" and "undefined" in str(exc)
+            continue
+        assert np.all(np.isfinite(P)) and np.all(P > 0)
+        assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_inputs_near_the_float_limits_at_fit_are_silent(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, max_iter=10, random_state=0)
+    try:
+        clf.fit(X * 1e307, y)
+    except ValueError as exc:
+        assert "diverged" in str(exc)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("scale", [1e300, 1e-300])
+def test_sample_weight_scale_does_not_matter(iris, solver, scale):
+    X, y = iris
+    w = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
+    params = {"solver": solver, "max_iter": 10, "random_state": 0}
+    # alpha is per unit of weight: scale it with the weights for the same model
+    ref = TwoLayerClassifier(**params).fit(X, y, sample_weight=w)
+    scaled = TwoLayerClassifier(alpha=2.0 * scale, **params)
+    scaled.fit(X, y, sample_weight=w * scale)
+    assert_allclose(scaled.predict_proba(X), ref.predict_proba(X), rtol=1e-5)
+
+
+def test_subnormal_sample_weights_are_named(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="too small"):
+        TwoLayerClassifier().fit(X, y, sample_weight=np.full(len(y), 1e-320))
+
+
+def test_weights_set_by_hand_are_checked(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(n_hidden=5, random_state=0).fit(X, y)
+    good = weights(clf)
+    for name, bad in (
+        ("W1_", np.ones((5, 3))),
+        ("b1_", np.ones((4,))),
+        ("W2_", np.ones((2, 5))),
+        ("b2_", np.ones((3, 1))),
+        ("W1_", np.full((5, 4), "x")),
+    ):
+        setattr(clf, name, bad)
+        with pytest.raises(ValueError, match=f"{name} has shape"):
+            clf.predict(X)
+        clf.set_params(warm_start=True)
+        with pytest.raises(ValueError, match=f"{name} has shape"):
+            clf.fit(X, y)
+        clf.W1_, clf.b1_, clf.W2_, clf.b2_ = good
+    clf.W1_ = clf.W1_.tolist()  # any array-like of the right shape works
+    assert clf.predict(X).shape == y.shape
+
+
+def test_lbfgs_reports_why_it_stopped(iris, monkeypatch):
+    X, y = iris
+    original = net.loss_and_gradients
+
+    def wrong_gradient(*args, **kwargs):
+        loss, grad = original(*args, **kwargs)
+        return loss, -grad  # no descent direction: the line search fails
+
+    monkeypatch.setattr(net, "loss_and_gradients", wrong_gradient)
+    with pytest.warns(ConvergenceWarning, match="L-BFGS-B reports"):
+        TwoLayerClassifier(random_state=0).fit(X, y)
+
+
+def test_lbfgs_divergence_message_does_not_blame_a_learning_rate(iris, monkeypatch):
+    X, y = iris
+    monkeypatch.setattr(
+        net, "loss_and_gradients", lambda theta, *a, **k: (np.nan, theta * 0)
+    )
+    with pytest.raises(ValueError, match="diverged") as err:
+        TwoLayerClassifier(random_state=0).fit(X, y)
+    assert "learning_rate" not in str(err.value)
+
+
+def test_partial_fit_validates_parameters_on_every_call(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(solver="sgd", random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    before = state(clf)
+    for param, value in (("learning_rate", -1.0), ("momentum", 5.0)):
+        clf.set_params(**{param: value})
+        with pytest.raises(ValueError, match=f"'{param}' parameter"):
+            clf.partial_fit(X, y)
+        clf.set_params(learning_rate="auto", momentum=0.9)
+    assert state(clf) == before
+    clf.set_params(n_hidden=3)
+    with pytest.raises(ValueError, match="partial_fit: the fitted model has 32"):
+        clf.partial_fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_failed_partial_fit_restores_optimiser_and_rng(iris, solver):
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, batch_size=50, random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1, 2])
+    clf.set_params(learning_rate=1e200)
+    before = state(clf)
+    with pytest.raises(ValueError, match="diverged"):
+        clf.partial_fit(X * 1e5, y)
+    assert state(clf) == before
+
+
+def test_failed_fit_restores_a_random_state_instance(iris):
+    X, y = iris
+    rng = np.random.RandomState(0)
+    clf = TwoLayerClassifier(random_state=rng).fit(X, y)
+    before = rng.get_state()[1].copy()
+    with pytest.raises(ValueError):
+        clf.fit(X, X[:, 0])
+    assert_array_equal(rng.get_state()[1], before)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_sparse_and_dense_give_the_same_model(iris, solver):
+    X, y = iris
+    params = {"solver": solver, "max_iter": 15, "random_state": 0}
+    dense = TwoLayerClassifier(**params).fit(X, y)
+    for fmt in ("csr", "csc"):
+        sparse = TwoLayerClassifier(**params).fit(sp.csr_matrix(X).asformat(fmt), y)
+        for a, b in zip(weights(sparse), weights(dense)):
+            assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+# ---------------------------------------------------- threads, persistence
+
+
+def test_predict_is_safe_from_many_threads(iris):
+    X, y = iris
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    expected = clf.predict_proba(X)
+    chunks = [X[i::7] for i in range(7)] * 6
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(clf.predict_proba, chunks))
+        labels = list(pool.map(clf.predict, chunks))
+    for i, (P, labels_i) in enumerate(zip(results, labels)):
+        assert_array_equal(P, expected[i % 7 :: 7])
+        assert_array_equal(labels_i, clf.classes_[expected[i % 7 :: 7].argmax(1)])
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_pickle_and_joblib_round_trips(iris, solver, tmp_path):
+    joblib = pytest.importorskip("joblib")
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, max_iter=20, random_state=0).fit(X, y)
+    restored = pickle.loads(pickle.dumps(clf))
+    assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    joblib.dump(clf, tmp_path / "m.joblib")
+    assert_array_equal(joblib.load(tmp_path / "m.joblib").predict(X), clf.predict(X))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_skops_round_trip_trusts_only_our_own_types(iris, solver, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, y = iris
+    clf = TwoLayerClassifier(solver=solver, max_iter=20, random_state=0).fit(X, y)
+    path = tmp_path / "model.skops"
+    sio.dump(clf, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert untrusted and all(t.startswith("sk_twolayer.") for t in untrusted)
+    restored = sio.load(path, trusted=untrusted)
+    assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
+    if solver in ("sgd", "adam"):  # the optimiser state survives: resume
+        clf.partial_fit(X, y)
+        restored.partial_fit(X, y)
+        assert_array_equal(restored.W1_, clf.W1_)
+
+
+# ------------------------------------------------------ property-based tests
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+LABEL_KINDS = {
+    "int": lambda k: np.arange(k) * 3 - 2,
+    "str": lambda k: np.array([f"class {i}" for i in range(k)]),
+    "bool": lambda k: np.array([False, True][:k]),
+}
+
+
+@st.composite
+def problems(draw):
+    n_samples = draw(st.integers(6, 40))
+    n_features = draw(st.integers(1, 5))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    X = draw(
+        hnp.arrays(
+            dtype,
+            (n_samples, n_features),
+            elements=st.floats(-1e3, 1e3, width=32, allow_subnormal=False),
+        )
+    )
+    kind = draw(st.sampled_from(sorted(LABEL_KINDS)))
+    n_classes = draw(st.integers(2, 2 if kind == "bool" else 4))
+    codes = draw(
+        hnp.arrays(np.int64, n_samples, elements=st.integers(0, n_classes - 1))
+    )
+    codes[:n_classes] = np.arange(n_classes)  # every class present
+    y = LABEL_KINDS[kind](n_classes)[codes]
+    weights = draw(
+        st.one_of(
+            st.none(),
+            hnp.arrays(np.float64, n_samples, elements=st.floats(0.1, 10.0)),
+        )
+    )
+    solver = draw(st.sampled_from(SOLVERS))
+    activation = draw(st.sampled_from(["tanh", "sigmoid", "relu"]))
+    return X, y, weights, solver, activation
+
+
+def _fit(X, y, w, solver, activation, seed=0):
+    clf = TwoLayerClassifier(
+        n_hidden=4, solver=solver, activation=activation, max_iter=15, random_state=seed
+    )
+    try:
+        return clf.fit(X, y, sample_weight=w)
+    except ValueError as exc:  # wild random data may diverge: it must say so
+        assert "diverged" in str(exc)
+        return None
+
+
+@settings(max_examples=40, deadline=None)
+@given(problems())
+def test_property_probabilities_and_predictions_agree(problem):
+    X, y, w, solver, activation = problem
+    clf = _fit(X, y, w, solver, activation)
+    if clf is None:
+        return
+    P = clf.predict_proba(X)
+    assert P.dtype == X.dtype and P.shape == (len(y), len(clf.classes_))
+    assert np.all((P >= 0) & (P <= 1))
+    assert_allclose(P.sum(axis=1), 1, rtol=1e-5)
+    expected = (
+        clf.classes_[(P[:, 1] > 0.5).astype(int)]
+        if len(clf.classes_) == 2
+        else clf.classes_[P.argmax(axis=1)]
+    )
+    assert_array_equal(clf.predict(X), expected)
+    assert set(np.unique(clf.predict(X))) <= set(clf.classes_.tolist())
+
+
+@settings(max_examples=25, deadline=None)
+@given(problems())
+def test_property_same_random_state_gives_identical_weights(problem):
+    X, y, w, solver, activation = problem
+    a, b = _fit(X, y, w, solver, activation), _fit(X, y, w, solver, activation)
+    if a is None or b is None:
+        assert a is None and b is None
+        return
+    for p, q in zip(weights(a), weights(b)):
+        assert_array_equal(p, q)
+
+
+@settings(max_examples=25, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_property_row_order_does_not_matter_for_gd(problem, random):
+    X, y, w, _, activation = problem
+    order = np.array(random.sample(range(len(y)), len(y)))
+    a = _fit(X, y, w, "gd", activation)
+    b = _fit(X[order], y[order], None if w is None else w[order], "gd", activation)
+    if a is None or b is None:
+        return
+    assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-5, atol=1e-7)
