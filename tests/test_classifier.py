@@ -7,6 +7,7 @@ from contextlib import redirect_stdout
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
@@ -286,7 +287,6 @@ def test_float32_data_keeps_float32_weights_and_probabilities(iris, solver):
 
 
 def test_dataframes_keep_feature_names():
-    pd = pytest.importorskip("pandas")
     X, y = load_iris(return_X_y=True, as_frame=True)
     clf = TwoLayerClassifier(random_state=0).fit(X, y)
     assert_array_equal(clf.feature_names_in_, X.columns)
@@ -347,7 +347,6 @@ def test_bad_fit_input_raises_and_keeps_the_fitted_model(flower, case):
 
 
 def test_failed_refit_restores_feature_names():
-    pd = pytest.importorskip("pandas")
     X, y = load_iris(return_X_y=True, as_frame=True)
     clf = TwoLayerClassifier(random_state=0).fit(X, y)
     before = fitted_state(clf)

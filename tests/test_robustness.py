@@ -8,9 +8,15 @@ import pickle
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 
+import joblib
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
+import skops.io as sio
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
@@ -150,7 +156,6 @@ def test_bad_input_at_predict_is_named(iris, case, method):
 
 
 def test_wrong_feature_names_at_predict_are_named():
-    pd = pytest.importorskip("pandas")
     X, y = load_iris(return_X_y=True, as_frame=True)
     clf = TwoLayerClassifier(max_iter=20, random_state=0).fit(X, y)
     renamed = X.rename(columns={X.columns[0]: "petal colour"})
@@ -501,7 +506,6 @@ def test_predict_is_safe_from_many_threads(iris):
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_pickle_and_joblib_round_trips(iris, solver, tmp_path):
-    joblib = pytest.importorskip("joblib")
     X, y = iris
     clf = TwoLayerClassifier(solver=solver, max_iter=20, random_state=0).fit(X, y)
     restored = pickle.loads(pickle.dumps(clf))
@@ -512,7 +516,6 @@ def test_pickle_and_joblib_round_trips(iris, solver, tmp_path):
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_skops_round_trip_trusts_only_our_own_types(iris, solver, tmp_path):
-    sio = pytest.importorskip("skops.io")
     X, y = iris
     clf = TwoLayerClassifier(solver=solver, max_iter=20, random_state=0).fit(X, y)
     path = tmp_path / "model.skops"
@@ -529,10 +532,6 @@ def test_skops_round_trip_trusts_only_our_own_types(iris, solver, tmp_path):
 
 # ------------------------------------------------------ property-based tests
 
-hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.extra import numpy as hnp  # noqa: E402
 
 LABEL_KINDS = {
     "int": lambda k: np.arange(k) * 3 - 2,
