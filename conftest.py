@@ -9,3 +9,16 @@ run instead of being skipped.
 import os
 
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+# Property-based tests draw their examples from a seed fixed per test, so a
+# run of the suite is repeatable: CI cannot turn red on a lucky draw.  Run
+# ``HYPOTHESIS_PROFILE=explore pytest tests/test_robustness.py`` to search
+# fresh random examples instead.
+try:
+    from hypothesis import settings
+except ImportError:  # hypothesis comes with the "test" extra
+    pass
+else:
+    settings.register_profile("repeatable", derandomize=True, database=None)
+    settings.register_profile("explore", derandomize=False)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))

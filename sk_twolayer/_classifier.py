@@ -72,7 +72,11 @@ def _merge_duplicate_rows(X, Y, sample_weight):
         keys = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1])))
         keys = keys.ravel()
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    weight = np.bincount(inverse.ravel(), weights=sample_weight, minlength=len(first))
+    # Sum each group's weights in sorted order, so the sums round alike too.
+    order = np.lexsort((sample_weight, inverse.ravel()))
+    weight = np.bincount(
+        inverse.ravel()[order], weights=sample_weight[order], minlength=len(first)
+    )
     keep = weight > 0
     rows = first[keep]
     weight = weight[keep].astype(X.dtype)
