@@ -8,8 +8,38 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
+#: script -> strings its results file must contain
+EXPECTED = {
+    "bench_defaults.py": ["| TwoLayerClassifier() |", "| flower |"],
+    "bench_accuracy.py": [
+        "| TwoLayerClassifier() |",
+        "| TwoLayerClassifier tuned |",
+        "| MLPClassifier() | ",
+        "| LogisticRegression() |",
+        "| flower | 120×2 |",
+        "| digits |",
+        "- Machine: ",
+        "- BLAS: ",
+    ],
+    "bench_solvers.py": ["| flower | TwoLayerClassifier(solver='gd') |", "| digits |"],
+    "bench_speed.py": [
+        "## Full-batch gradient descent, time per epoch",
+        "| 300×5, h=8, 2 classes | float64 | 5 |",
+        "| 300×5, h=8, 3 classes | float32 | 5 |",
+        "## Mini-batch Adam",
+        "## predict_proba",
+        "## Peak memory of fit",
+        "| 300×5, h=8, 2 classes | adam | float64 |",
+        "- Command: `python benchmarks/bench_speed.py --quick`",
+    ],
+}
 
-@pytest.mark.parametrize("script", ["bench_defaults.py"])
+
+def test_every_benchmark_script_is_smoke_tested():
+    assert sorted(p.name for p in BENCHMARKS.glob("bench_*.py")) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("script", sorted(EXPECTED))
 def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
     out = tmp_path / "table.md"
     monkeypatch.setattr(sys, "argv", [script, "--quick", "--out", str(out)])
@@ -18,4 +48,6 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
         runpy.run_path(str(BENCHMARKS / script), run_name="__main__")
     assert exit_info.value.code == 0
     table = out.read_text()
-    assert "| TwoLayerClassifier() |" in table and "| flower |" in table
+    for expected in EXPECTED[script]:
+        assert expected in table, expected
+    assert "nan" not in table.lower()

@@ -1,0 +1,110 @@
+"""Helpers shared by the benchmark scripts: the machine description, timing
+loops that interleave the contenders, and writing the results file."""
+
+import os
+import platform
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy
+import sklearn
+from threadpoolctl import threadpool_info
+
+import sk_twolayer
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The modules that decide the estimator's speed and accuracy.
+ESTIMATOR_FILES = [
+    f"sk_twolayer/{m}.py" for m in ("_classifier", "_network", "_solvers")
+]
+
+
+def cpu_model():
+    """The CPU's model name and vector extensions from /proc/cpuinfo (Linux),
+    else what platform knows."""
+    try:
+        info = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or platform.machine()
+    fields = dict(line.split(":", 1) for line in info if ":" in line)
+    fields = {k.strip(): v.strip() for k, v in fields.items()}
+    flags = set(fields.get("flags", "").split())
+    simd = [f for f in ("avx2", "fma", "avx512f") if f in flags]
+    return f"{fields.get('model name', '?')} ({', '.join(simd) or 'no AVX2'})"
+
+
+def blas_description():
+    """The BLAS libraries loaded, with their versions and thread counts."""
+    libs = [
+        f"{i.get('internal_api')} {i.get('version')} "
+        f"({i.get('architecture')}, {i.get('num_threads')} threads, "
+        f"{Path(i.get('filepath', '')).parent.name})"
+        for i in threadpool_info()
+        if i.get("user_api") == "blas"
+    ]
+    return "; ".join(libs) or "unknown"
+
+
+def code_version():
+    """sk-twolayer's version and git commit (read-only git calls), marking
+    uncommitted changes to the estimator's modules."""
+    version = f"sk-twolayer {sk_twolayer.__version__}"
+    try:
+        git = ["git", "-C", str(ROOT)]
+        sha = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--", *ESTIMATOR_FILES],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return version
+    return f"{version}, git {sha}" + (" + uncommitted changes" if dirty else "")
+
+
+def machine_lines():
+    """Markdown lines describing the machine and the library versions."""
+    return [
+        f"- Machine: {os.cpu_count()} cores, {cpu_model()}, {platform.machine()}, "
+        f"{platform.system()}",
+        f"- {code_version()}; Python {platform.python_version()}, "
+        f"numpy {np.__version__}, "
+        f"scipy {scipy.__version__}, scikit-learn {sklearn.__version__}",
+        f"- BLAS: {blas_description()}",
+    ]
+
+
+def interleaved(tasks, repeats, warmup=1):
+    """Time every task ``repeats`` times, round-robin (the order reversed
+    every other round), after ``warmup`` untimed rounds.
+
+    ``tasks`` maps a name to a callable returning the count to divide the
+    time by (e.g. the number of epochs run), or None for 1. Returns
+    ``{name: median seconds per count}``.
+    """
+    names = list(tasks)
+    times = {name: [] for name in names}
+    for round_ in range(warmup + repeats):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            start = time.perf_counter()
+            count = tasks[name]()
+            seconds = time.perf_counter() - start
+            if round_ >= warmup:
+                times[name].append(seconds / (count or 1))
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def write_results(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"\nWrote {path}")

@@ -1,0 +1,355 @@
+"""Speed of TwoLayerClassifier against MLPClassifier, on identical work.
+
+Both estimators run the same network (one tanh hidden layer, the same
+sizes, the same L2 ``alpha``) for a fixed number of epochs (``tol=0``, no
+early stop), on the same standardised ``make_classification`` data:
+
+- full-batch gradient descent: ours ``solver="gd"`` with a fixed float
+  learning rate; MLPClassifier ``solver="sgd", batch_size=n_samples,
+  momentum=0, shuffle=False`` -- one update per epoch -- at float64 and
+  float32;
+- mini-batch Adam, batch 200, shuffled;
+- ``predict_proba``: all rows at once (bulk) and one row per call;
+- the peak memory of ``fit`` (tracemalloc, which sees numpy's buffers).
+
+Time per epoch is the fit time divided by ``n_iter_``; the fit of a single
+epoch is reported too (it shows the fixed cost of a fit: validation,
+initialisation, first touch of the work arrays). The *kernel floor* is the
+time of the work no implementation of a gradient-descent epoch can avoid:
+``X·W1ᵀ``, ``tanh`` of it, and ``dZ1ᵀ·X``, into preallocated arrays. Every
+time is the median of several repeats, the contenders interleaved
+round-robin in the same run; ratios are ours / MLPClassifier (below 1:
+TwoLayerClassifier is faster).
+
+    python benchmarks/bench_speed.py            # full run, ~3 min on 2 cores
+    python benchmarks/bench_speed.py --quick    # toy size (the smoke test)
+
+The tables are printed and written to ``benchmarks/speed.md`` (``--out`` to
+choose). Sample output (2-core AMD EPYC; see RESULTS.md for the latest)::
+
+    | data | dtype | epochs | ours ms/epoch | MLP ms/epoch | ours/MLP | ...
+    |---|---|---|---|---|---|---
+    | 100000×50, h=100, 2 classes | float64 | 20 | 97.9 | 84.3 | **1.16** | ...
+"""
+
+import argparse
+import statistics
+import sys
+import time
+import tracemalloc
+import warnings
+from pathlib import Path
+
+import numpy as np
+from _common import interleaved, machine_lines, write_results
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from sk_twolayer import TwoLayerClassifier
+
+HERE = Path(__file__).resolve().parent
+
+#: (n_samples, n_features, n_hidden, n_classes, gd epochs, adam epochs)
+SIZES = [
+    (400, 2, 4, 2, 2000, 200),  # the course's flower size
+    (1_000, 50, 100, 2, 200, 40),
+    (10_000, 50, 100, 2, 50, 10),
+    (100_000, 50, 100, 2, 20, 4),
+    (100_000, 50, 100, 10, 20, 4),
+]
+QUICK_SIZES = [(300, 5, 8, 2, 5, 2), (300, 5, 8, 3, 5, 2)]
+
+ALPHA = 1e-4  # MLPClassifier's default; the same penalty for both
+GD_LEARNING_RATE = 0.1
+NO_STOP = {"tol": 0.0, "n_iter_no_change": 10**9}
+
+
+def gd_estimators(n_samples, n_hidden, epochs):
+    """Full-batch gradient descent, one update per epoch, no momentum."""
+    return {
+        "ours": TwoLayerClassifier(
+            n_hidden,
+            solver="gd",
+            learning_rate=GD_LEARNING_RATE,
+            max_iter=epochs,
+            alpha=ALPHA,
+            random_state=0,
+            **NO_STOP,
+        ),
+        "MLP": MLPClassifier(
+            (n_hidden,),
+            activation="tanh",
+            solver="sgd",
+            batch_size=n_samples,
+            momentum=0.0,
+            nesterovs_momentum=False,
+            shuffle=False,
+            learning_rate_init=GD_LEARNING_RATE,
+            max_iter=epochs,
+            alpha=ALPHA,
+            random_state=0,
+            **NO_STOP,
+        ),
+    }
+
+
+def adam_estimators(n_samples, n_hidden, epochs):
+    """Mini-batch Adam, batches of 200, rows shuffled every epoch."""
+    return {
+        "ours": TwoLayerClassifier(
+            n_hidden,
+            solver="adam",
+            batch_size=200,
+            learning_rate=0.001,
+            max_iter=epochs,
+            alpha=ALPHA,
+            random_state=0,
+            **NO_STOP,
+        ),
+        "MLP": MLPClassifier(
+            (n_hidden,),
+            activation="tanh",
+            solver="adam",
+            batch_size=200,
+            learning_rate_init=0.001,
+            max_iter=epochs,
+            alpha=ALPHA,
+            random_state=0,
+            **NO_STOP,
+        ),
+    }
+
+
+ESTIMATORS = {"gd": gd_estimators, "adam": adam_estimators}
+
+
+def make_data(n_samples, n_features, n_classes):
+    X, y = make_classification(
+        n_samples,
+        n_features,
+        n_informative=max(2, n_features // 2),
+        n_redundant=0,
+        n_classes=n_classes,
+        n_clusters_per_class=1,
+        random_state=0,
+    )
+    return StandardScaler().fit_transform(X), y
+
+
+def fit(estimator, X, y):
+    """Fit and return n_iter_ (the epochs run), ConvergenceWarning silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        estimator.fit(X, y)
+    return estimator.n_iter_
+
+
+def kernel_floor(X, n_hidden):
+    """One epoch's unavoidable work: Z1 = X·W1ᵀ, tanh(Z1), dW1 = dZ1ᵀ·X,
+    into preallocated arrays. Returns the callable to time."""
+    rng = np.random.RandomState(0)
+    W1 = rng.uniform(-0.1, 0.1, (n_hidden, X.shape[1])).astype(X.dtype)
+    Z1 = np.empty((X.shape[0], n_hidden), dtype=X.dtype)
+    dZ1 = rng.uniform(-1, 1, Z1.shape).astype(X.dtype)
+    dW1 = np.empty_like(W1)
+
+    def run():
+        np.dot(X, W1.T, out=Z1)
+        np.tanh(Z1, out=Z1)
+        np.dot(dZ1.T, X, out=dW1)
+
+    return run
+
+
+def peak_memory(estimator, X, y):
+    """Peak bytes allocated during fit, beyond what existed before it."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        fit(estimator, X, y)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def label(n, d, h, k):
+    return f"{n}×{d}, h={h}, {k} classes"
+
+
+def bench_gd(X, y, size, repeats):
+    """Per-epoch time of full-batch gd, and the kernel floor, interleaved."""
+    n, d, h, k, epochs, _ = size
+    long_ = gd_estimators(n, h, epochs)
+    short = gd_estimators(n, h, 1)
+    tasks = {
+        "ours": lambda: fit(long_["ours"], X, y),
+        "MLP": lambda: fit(long_["MLP"], X, y),
+        "ours 1": lambda: fit(short["ours"], X, y),
+        "MLP 1": lambda: fit(short["MLP"], X, y),
+        "floor": kernel_floor(X, h),
+    }
+    times = interleaved(tasks, repeats)
+    assert long_["ours"].n_iter_ == long_["MLP"].n_iter_ == epochs
+    assert long_["ours"].W1_.dtype == long_["MLP"].coefs_[0].dtype == X.dtype
+    return times, long_
+
+
+def bench_adam(X, y, size, repeats):
+    n, d, h, k, _, epochs = size
+    est = adam_estimators(n, h, epochs)
+    times = interleaved(
+        {name: lambda e=e: fit(e, X, y) for name, e in est.items()}, repeats
+    )
+    assert est["ours"].n_iter_ == est["MLP"].n_iter_ == epochs
+    return times
+
+
+def bench_predict(fitted, X, repeats, single_rows):
+    """predict_proba: all rows in one call, and one row per call."""
+    rows = [X[i : i + 1] for i in range(single_rows)]
+
+    def single(estimator):
+        def run():
+            for row in rows:
+                estimator.predict_proba(row)
+            return len(rows)
+
+        return run
+
+    tasks = {}
+    for name, estimator in fitted.items():
+        tasks[f"{name} bulk"] = lambda e=estimator: e.predict_proba(X) is None
+        tasks[f"{name} single"] = single(estimator)
+    times = interleaved(tasks, repeats)
+    P_ours, P_mlp = (e.predict_proba(X) for e in fitted.values())
+    assert P_ours.shape == P_mlp.shape
+    return times
+
+
+def bench_memory(X, y, size):
+    """Peak fit memory of each solver and dtype, ours and MLP's."""
+    n, d, h, k, _, _ = size
+    result = {}
+    for solver, dtype in (("gd", np.float64), ("gd", np.float32), ("adam", np.float64)):
+        Xd = X.astype(dtype)
+        est = ESTIMATORS[solver](n, h, 2)
+        result[solver, np.dtype(dtype).name] = {
+            name: statistics.median(peak_memory(e, Xd, y) for _ in range(2))
+            for name, e in est.items()
+        }
+    return result
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="toy size, 2 repeats")
+    parser.add_argument("--repeats", type=int, default=None, help="default 7")
+    parser.add_argument(
+        "--out", type=Path, default=HERE / "speed.md", help="results file"
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK_SIZES if args.quick else SIZES
+    repeats = args.repeats or (2 if args.quick else 7)
+    single_rows = 20 if args.quick else 300
+
+    gd_rows, adam_rows, predict_rows, memory_rows = [], [], [], []
+    started = time.perf_counter()
+    for size in sizes:
+        n, d, h, k, gd_epochs, adam_epochs = size
+        name = label(n, d, h, k)
+        X64, y = make_data(n, d, k)
+        for dtype in (np.float64, np.float32):
+            X = X64.astype(dtype)
+            t, fitted = bench_gd(X, y, size, repeats)
+            gd_rows.append(
+                f"| {name} | {np.dtype(dtype).name} | {gd_epochs} "
+                f"| {t['ours'] * 1e3:.3g} | {t['MLP'] * 1e3:.3g} "
+                f"| **{ratio(t['ours'], t['MLP'])}** "
+                f"| {t['ours 1'] * 1e3:.3g} | {t['MLP 1'] * 1e3:.3g} "
+                f"| {t['floor'] * 1e3:.3g} | **{t['ours'] / t['floor']:.1f}** "
+                f"| {t['MLP'] / t['floor']:.1f} |"
+            )
+            if dtype is np.float64:
+                p = bench_predict(fitted, X, repeats, single_rows)
+                predict_rows.append(
+                    f"| {name} | {p['ours bulk'] * 1e3:.3g} "
+                    f"| {p['MLP bulk'] * 1e3:.3g} "
+                    f"| **{ratio(p['ours bulk'], p['MLP bulk'])}** "
+                    f"| {p['ours single'] * 1e6:.0f} | {p['MLP single'] * 1e6:.0f} "
+                    f"| **{ratio(p['ours single'], p['MLP single'])}** |"
+                )
+        a = bench_adam(X64, y, size, repeats)
+        adam_rows.append(
+            f"| {name} | {adam_epochs} | {-(-n // 200)} | {a['ours'] * 1e3:.3g} "
+            f"| {a['MLP'] * 1e3:.3g} | **{ratio(a['ours'], a['MLP'])}** |"
+        )
+        for (solver, dtype), peak in bench_memory(X64, y, size).items():
+            memory_rows.append(
+                f"| {name} | {solver} | {dtype} | {X64.astype(dtype).nbytes / 1e6:.3g} "
+                f"| {peak['ours'] / 1e6:.3g} | {peak['MLP'] / 1e6:.3g} "
+                f"| **{ratio(peak['ours'], peak['MLP'])}** |"
+            )
+        print(f"done: {name} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    command = "python benchmarks/bench_speed.py" + (" --quick" if args.quick else "")
+    if args.repeats:
+        command += f" --repeats {args.repeats}"
+    lines = [
+        "# Speed: TwoLayerClassifier against MLPClassifier on identical work",
+        "",
+        *machine_lines(),
+        f"- Command: `{command}` ({time.perf_counter() - started:.0f} s); "
+        f"every time is the median of {repeats} interleaved repeats; "
+        "ratios are ours / MLPClassifier (below 1: ours is faster)",
+        "",
+        "## Full-batch gradient descent, time per epoch",
+        "",
+        "Ours `solver='gd'`, MLPClassifier `solver='sgd', batch_size=n, "
+        f"momentum=0, shuffle=False`; learning rate {GD_LEARNING_RATE}, "
+        f"alpha {ALPHA}, tanh. ms/epoch = fit time / n_iter_; "
+        "'1-epoch fit' is a whole fit with max_iter=1 (fixed costs included); "
+        "the kernel floor is X·W1ᵀ, tanh and dZ1ᵀ·X of one epoch.",
+        "",
+        "| data | dtype | epochs | ours ms/epoch | MLP ms/epoch | ours/MLP "
+        "| ours 1-epoch fit ms | MLP 1-epoch fit ms | kernel floor ms "
+        "| ours/floor | MLP/floor |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        *gd_rows,
+        "",
+        "## Mini-batch Adam, batch 200, time per epoch (float64)",
+        "",
+        "| data | epochs | batches/epoch | ours ms/epoch | MLP ms/epoch | ours/MLP |",
+        "|---|---|---|---|---|---|",
+        *adam_rows,
+        "",
+        "## predict_proba (float64, the models fitted by gd above)",
+        "",
+        f"Bulk: all rows in one call. Single row: {single_rows} calls of one "
+        "row each, time per call.",
+        "",
+        "| data | ours bulk ms | MLP bulk ms | ours/MLP | ours µs/row "
+        "| MLP µs/row | ours/MLP |",
+        "|---|---|---|---|---|---|---|",
+        *predict_rows,
+        "",
+        "## Peak memory of fit (tracemalloc, 2 epochs; X itself excluded)",
+        "",
+        "| data | solver | dtype | X MB | ours MB | MLP MB | ours/MLP |",
+        "|---|---|---|---|---|---|---|",
+        *memory_rows,
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    write_results(args.out, text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
