@@ -6,7 +6,6 @@ The mathematics lives in ``_network.py`` and the optimisers in
 
 import copy
 import warnings
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,6 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
+from ._blocks import FullBatchLoss, Propagation, logits
 from ._sklearn_private import Interval, StrOptions, _check_sample_weight, _fit_context
 from ._solvers import (
     SGD,
@@ -36,6 +36,20 @@ AUTO_LEARNING_RATE = {"gd": 1.0, "sgd": 0.1, "adam": 0.01}
 
 _SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
 _PARAMS = ("W1_", "b1_", "W2_", "b2_")
+
+
+#: Full-batch training data up to this size are put in canonical form (see
+#: :func:`_merge_duplicate_rows`), which copies them; larger data are used as
+#: given, never copied (integer weights then match repeated rows to float
+#: rounding rather than bit for bit).
+MERGE_LIMIT_BYTES = 8 * 2**20
+
+
+_FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _nbytes(X):
+    return X.data.nbytes if sp.issparse(X) else X.nbytes
 
 
 def _merge_duplicate_rows(X, Y, sample_weight):
@@ -110,43 +124,51 @@ def _normalized_weights(sample_weight):
     return weight, float(top) * float(mean)
 
 
-class _BatchLoss:
+class _BatchLoss(Propagation):
     """Loss and gradient on a mini-batch ``B`` of the rows.
 
     The L2 term is scaled so that the batches average to the full-batch
     objective: ``J_B = Σ_B s ℓ / m_B + α/(2M) (‖W1‖² + ‖W2‖²)``, with ``m_B``
     the batch's weight and ``M`` the whole training weight (MLPClassifier
     divides by ``m_B`` instead, which makes its penalty depend on the batch
-    size).
+    size). A shuffled batch's rows are gathered into buffers allocated once.
     """
 
-    def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h):
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
-        self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
-        self.args = (alpha, activation, output, n_h)
-        self.grad = None
-
-    def __call__(self, theta, rows):
-        alpha, activation, output, n_h = self.args
-        if self.sample_weight is None:
-            sw = None
-            m = rows.stop - rows.start if isinstance(rows, slice) else len(rows)
-        else:
-            sw = self.sample_weight[rows]
-            m = sw.sum()
-        if self.grad is None:
-            self.grad = np.empty_like(theta)
-        return net.loss_and_gradients(
-            theta,
-            self.X[rows],
-            self.Y[rows],
-            sw,
-            alpha * m / self.total,
+    def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h, batch):
+        super().__init__(
+            X.shape[1],
+            n_h,
+            Y.shape[1],
+            X.dtype,
+            batch,
             activation,
             output,
-            n_h,
-            grad_out=self.grad,
+            not sp.issparse(X),
         )
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
+        self.alpha = alpha
+        self.X_rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
+        self.Y_rows = np.empty((batch, Y.shape[1]), dtype=Y.dtype)
+        self.grad = None
+
+    def _rows(self, rows):
+        """X, Y and the weights of the batch (views for a slice)."""
+        X, Y, s = self.X, self.Y, self.sample_weight
+        if isinstance(rows, slice) or sp.issparse(X):
+            return X[rows], Y[rows], None if s is None else s[rows]
+        m = len(rows)
+        Xb = np.take(X, rows, axis=0, out=self.X_rows[:m])
+        Yb = np.take(Y, rows, axis=0, out=self.Y_rows[:m])
+        return Xb, Yb, None if s is None else s[rows]
+
+    def __call__(self, theta, rows):
+        X, Y, s = self._rows(rows)
+        m = X.shape[0] if s is None else s.sum()
+        if self.grad is None or self.grad.shape != theta.shape:
+            self.grad = np.empty_like(theta)
+        alpha = self.alpha * m / self.total
+        return self.evaluate(theta, X, Y, s, alpha, m, self.grad)
 
 
 class _Monitor:
@@ -837,10 +859,10 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         full_batch = self.solver in ("gd", "lbfgs") or (
             self._batch_size(X.shape[0]) >= X.shape[0]
         )
-        if full_batch:
+        if full_batch and _nbytes(X) <= MERGE_LIMIT_BYTES:
             X, Y, sample_weight = _merge_duplicate_rows(X, Y, sample_weight)
         elif sp.issparse(X):
-            X = X.tocsr()  # mini-batches take rows
+            X = X.tocsr()  # blocks and mini-batches take rows
         sample_weight, scale = _normalized_weights(sample_weight)
         return X, Y, sample_weight, self.alpha / scale
 
@@ -873,40 +895,42 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             # the solvers report as divergence: no NumPy RuntimeWarning needed.
             with np.errstate(over="ignore", invalid="ignore"):
                 if self.solver == "gd":
-                    fun = partial(net.loss_and_gradients, X=X, Y=Y, **common)
-                    return gradient_descent(
+                    with FullBatchLoss(X, Y, **common) as fun:
+                        return gradient_descent(
+                            fun,
+                            theta,
+                            learning_rate=self._learning_rate(),
+                            max_iter=max_iter,
+                            tol=self.tol,
+                            n_iter_no_change=n_iter_no_change,
+                            backtrack=self.learning_rate == "auto" and not one_pass,
+                            callback=monitor,
+                        )
+                if self.solver == "lbfgs":
+                    with FullBatchLoss(X, Y, **common) as fun:
+                        return lbfgs(
+                            fun,
+                            theta,
+                            max_iter=max_iter,
+                            tol=self.tol,
+                            callback=monitor,
+                        )
+                batch = self._batch_size(X.shape[0])
+                with _BatchLoss(X, Y, **common, batch=batch) as fun:
+                    return minibatch_descent(
                         fun,
                         theta,
-                        learning_rate=self._learning_rate(),
+                        optimizer,
+                        n_samples=X.shape[0],
+                        batch_size=batch,
+                        shuffle=self.shuffle,
+                        random_state=rng,
                         max_iter=max_iter,
                         tol=self.tol,
                         n_iter_no_change=n_iter_no_change,
-                        backtrack=self.learning_rate == "auto" and not one_pass,
+                        sample_weight=sample_weight,
                         callback=monitor,
                     )
-                if self.solver == "lbfgs":
-                    fun = partial(net.loss_and_gradients, X=X, Y=Y, **common)
-                    return lbfgs(
-                        fun,
-                        theta,
-                        max_iter=max_iter,
-                        tol=self.tol,
-                        callback=monitor,
-                    )
-                return minibatch_descent(
-                    _BatchLoss(X, Y, **common),
-                    theta,
-                    optimizer,
-                    n_samples=X.shape[0],
-                    batch_size=self._batch_size(X.shape[0]),
-                    shuffle=self.shuffle,
-                    random_state=rng,
-                    max_iter=max_iter,
-                    tol=self.tol,
-                    n_iter_no_change=n_iter_no_change,
-                    sample_weight=sample_weight,
-                    callback=monitor,
-                )
         except DivergenceError as exc:
             if self.solver == "lbfgs":
                 setting, advice = "", "Scale the features (e.g. with StandardScaler)"
@@ -1102,6 +1126,23 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------- predict
 
     def _validated(self, X):
+        # The common case — a finite float NumPy array of the fitted width,
+        # on a model fitted without feature names — needs none of
+        # validate_data's conversions: skipping it makes one-row predictions
+        # several times faster. Anything else takes the full path below,
+        # which raises the errors and warnings.
+        d = self.__dict__
+        if (
+            type(X) is np.ndarray
+            and X.ndim == 2
+            and X.dtype in _FLOAT_DTYPES
+            and "W1_" in d
+            and d.get("n_features_in_") == X.shape[1]
+            and "feature_names_in_" not in d
+            and X.shape[0] > 0
+            and np.isfinite(X.sum())
+        ):
+            return X
         check_is_fitted(self)
         with np.errstate(over="ignore", invalid="ignore"):  # see training
             return validate_data(
@@ -1140,8 +1181,8 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         # clipped back to the largest float below; only an undefined result
         # (inf − inf in a product) is an error.
         with np.errstate(over="ignore", invalid="ignore"):
-            _, Z2 = net.forward(X, W1, b1, W2, b2, self.activation)
-        if not np.all(np.isfinite(Z2)):
+            Z2 = logits(X, W1, b1, W2, b2, self.activation)
+        if not np.isfinite(Z2.sum()) and not np.all(np.isfinite(Z2)):
             if np.isnan(Z2).any():
                 raise ValueError(
                     "The network's output is undefined for this X: its values "
@@ -1158,12 +1199,15 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         finfo = np.finfo(Z2.dtype)
         if self.out_activation_ == "softmax":
             with np.errstate(over="ignore"):  # logits ±max: exp(−inf) is 0
-                return np.maximum(net.softmax(Z2), finfo.tiny)
+                return np.maximum(net.softmax(Z2, out=Z2), finfo.tiny, out=Z2)
         # Sigmoid units: keep p strictly inside (0, 1) so that log p is finite.
-        P = np.clip(net.sigmoid(Z2), finfo.eps, 1 - finfo.eps)
         if self._label_binarizer.y_type_ == "multilabel-indicator":
-            return P
-        return np.hstack([1 - P, P])
+            return np.clip(net.sigmoid(Z2, out=Z2), finfo.eps, 1 - finfo.eps, out=Z2)
+        P = np.empty((Z2.shape[0], 2), dtype=Z2.dtype)
+        p = net.sigmoid(Z2[:, 0], out=P[:, 1])
+        np.clip(p, finfo.eps, 1 - finfo.eps, out=p)
+        np.subtract(1, p, out=P[:, 0])
+        return P
 
     def decision_function(self, X):
         """The logits Z2 = A1·W2ᵀ + b2.

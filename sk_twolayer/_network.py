@@ -29,40 +29,49 @@ arrays. The estimator (``_classifier.py``) validates and arranges, the solvers
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.utils.extmath import safe_sparse_dot
 
 # --- activations g and their derivatives g′, written in terms of A = g(Z) ----
 
 
-def tanh(Z):
+# Each takes an optional ``out`` array (which may be its input) to write into.
+
+
+def tanh(Z, out=None):
     """tanh(z) = (e^z − e^−z) / (e^z + e^−z)."""
-    return np.tanh(Z)
+    return np.tanh(Z, out=out)
 
 
-def sigmoid(Z):
+def sigmoid(Z, out=None):
     """σ(z) = 1 / (1 + e^−z), evaluated without overflow for any finite z."""
-    return expit(Z)
+    return expit(Z, out=out)
 
 
-def relu(Z):
+def relu(Z, out=None):
     """relu(z) = max(0, z)."""
-    return np.maximum(Z, 0)
+    return np.maximum(Z, 0, out=out)
 
 
-def tanh_derivative(A):
+def tanh_derivative(A, out=None):
     """tanh′(z) = 1 − tanh(z)² = 1 − A²."""
-    return 1 - A**2
+    A2 = np.square(A, out=out)
+    return np.subtract(1, A2, out=A2)
 
 
-def sigmoid_derivative(A):
-    """σ′(z) = σ(z)(1 − σ(z)) = A(1 − A)."""
-    return A * (1 - A)
+def sigmoid_derivative(A, out=None):
+    """σ′(z) = σ(z)(1 − σ(z)) = A(1 − A) = A − A²."""
+    if out is A:  # A(1 − A) in place: A ← A − A·A needs A·A first
+        return np.subtract(A, np.square(A), out=A)
+    return np.multiply(A, 1 - A, out=out)
 
 
-def relu_derivative(A):
+def relu_derivative(A, out=None):
     """relu′(z) = 1 where z > 0, else 0 (0 at the kink, by convention)."""
-    return (A > 0).astype(A.dtype)
+    if out is None:
+        return (A > 0).astype(A.dtype)
+    return np.greater(A, 0, out=out, casting="unsafe")
 
 
 ACTIVATIONS = {"tanh": tanh, "sigmoid": sigmoid, "relu": relu}
@@ -81,9 +90,9 @@ def log_sum_exp(Z):
     return np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True)) + Z_max
 
 
-def softmax(Z):
+def softmax(Z, out=None):
     """softmax(z)_k = e^{z_k} / Σ_j e^{z_j}, computed as exp(z − logsumexp(z))."""
-    return np.exp(Z - log_sum_exp(Z))
+    return np.exp(np.subtract(Z, log_sum_exp(Z), out=out), out=out)
 
 
 OUTPUTS = {"sigmoid": sigmoid, "softmax": softmax}
@@ -159,6 +168,73 @@ def forward(X, W1, b1, W2, b2, activation):
     return A1, Z2
 
 
+class Buffers:
+    """Work arrays for propagating up to ``rows`` samples at a time, allocated
+    once and reused, so that an epoch allocates (almost) nothing."""
+
+    def __init__(self, rows, n_x, n_h, n_y, dtype):
+        self.Z1 = np.empty((rows, n_h), dtype=dtype)  # Z1, then A1, then g′
+        self.dZ1 = np.empty((rows, n_h), dtype=dtype)
+        self.Z2 = np.empty((rows, n_y), dtype=dtype)  # Z2, then A2, then dZ2
+        self.dW1 = np.empty((n_h, n_x), dtype=dtype)  # one block's dW1, dW2
+        self.dW2 = np.empty((n_y, n_h), dtype=dtype)
+
+
+def accumulate(X, Y, s, W1, b1, W2, b2, activation, output, grads, buffers):
+    """Forward and backward propagation over the rows of one block.
+
+    Adds the block's sums to ``grads = (dW1, db1, dW2, db2)`` — without the
+    division by ``m`` or the L2 term, which :func:`finish` applies once all
+    blocks are in — and returns the block's Σ s · cross-entropy. The arrays
+    of the equations live in ``buffers``; each line computes one equation in
+    place.
+    """
+    dW1, db1, dW2, db2 = grads
+    m = X.shape[0]
+    Z1, dZ1, Z2 = buffers.Z1[:m], buffers.dZ1[:m], buffers.Z2[:m]
+
+    # Forward propagation
+    matmul_into(X, W1.T, out=Z1)
+    Z1 += b1  #                                       Z1 = X·W1ᵀ + b1
+    A1 = ACTIVATIONS[activation](Z1, out=Z1)  #       A1 = g(Z1)
+    np.matmul(A1, W2.T, out=Z2)
+    Z2 += b2  #                                       Z2 = A1·W2ᵀ + b2
+    losses = cross_entropy(Z2, Y, output)
+    loss = float(losses.sum() if s is None else s @ losses)
+    A2 = OUTPUTS[output](Z2, out=Z2)  #               A2 = σ(Z2)
+
+    # Backward propagation.
+    # At the output, the canonical pairs make the error signal simple: for a
+    # sigmoid unit with binary cross-entropy, L = −y log a − (1 − y) log(1 − a)
+    # and a = σ(z), so ∂L/∂a = (a − y) / (a(1 − a)) and ∂a/∂z = a(1 − a); the
+    # product is ∂L/∂z = a − y. For softmax with cross-entropy,
+    # ∂L/∂z_k = Σ_j (−y_j / a_j) a_j (δ_jk − a_k) = a_k Σ_j y_j − y_k = a_k − y_k.
+    # Hence dZ2 = A2 − Y, row by row (scaled by each sample's weight).
+    dZ2 = np.subtract(A2, Y, out=A2)  #               dZ2 = A2 − Y
+    if s is not None:
+        dZ2 *= s[:, None]
+    dW2 += np.matmul(dZ2.T, A1, out=buffers.dW2)  #   dW2 = dZ2ᵀ·A1
+    db2 += dZ2.sum(axis=0)  #                         db2 = Σ dZ2
+    np.matmul(dZ2, W2, out=dZ1)
+    dZ1 *= DERIVATIVES[activation](A1, out=A1)  #     dZ1 = dZ2·W2 ∗ g′(Z1)
+    dW1 += matmul_into(dZ1.T, X, out=buffers.dW1)  #      dW1 = dZ1ᵀ·X
+    db1 += dZ1.sum(axis=0)  #                         db1 = Σ dZ1
+    return loss
+
+
+def finish(loss, grad, grads, W1, W2, alpha, m):
+    """Add the L2 term (biases are not penalised) to the accumulated sums
+    and divide by m: J = (Σ s ℓ + α/2 (‖W1‖² + ‖W2‖²)) / m, dW += α W / m.
+    ``grad`` is the flat vector of which ``grads`` are views."""
+    dW1, _, dW2, _ = grads
+    if alpha:
+        dW1 += alpha * W1
+        dW2 += alpha * W2
+        loss += alpha / 2 * (np.vdot(W1, W1) + np.vdot(W2, W2))
+    grad /= m
+    return loss / m
+
+
 def loss_and_gradients(
     theta, X, Y, sample_weight, alpha, activation, output, n_h, grad_out=None
 ):
@@ -168,40 +244,25 @@ def loss_and_gradients(
     the course's cost with weights (s_i = 1 gives the course's 1/m).
 
     Returns ``(loss, grad)``, grad flat like theta (written into ``grad_out``
-    when given).
+    when given). All rows go in one block; ``_blocks.FullBatchLoss`` splits
+    large data into blocks and threads.
     """
     n_x, n_y = X.shape[1], Y.shape[1]
     W1, b1, W2, b2 = unpack(theta, n_x, n_h, n_y)
-    grad = np.empty_like(theta) if grad_out is None else grad_out
-    dW1, db1, dW2, db2 = unpack(grad, n_x, n_h, n_y)
+    grad = np.zeros_like(theta) if grad_out is None else grad_out
+    grad[...] = 0
+    grads = unpack(grad, n_x, n_h, n_y)
     m = X.shape[0] if sample_weight is None else sample_weight.sum()
+    buffers = Buffers(X.shape[0], n_x, n_h, n_y, theta.dtype)
+    loss = accumulate(
+        X, Y, sample_weight, W1, b1, W2, b2, activation, output, grads, buffers
+    )
+    return float(finish(loss, grad, grads, W1, W2, alpha, m)), grad
 
-    # Forward propagation
-    Z1 = safe_sparse_dot(X, W1.T) + b1
-    A1 = ACTIVATIONS[activation](Z1)
-    Z2 = A1 @ W2.T + b2
-    A2 = OUTPUTS[output](Z2)
 
-    # Cost
-    losses = cross_entropy(Z2, Y, output)
-    if sample_weight is not None:
-        losses = losses * sample_weight
-    l2 = alpha / 2 * (np.vdot(W1, W1) + np.vdot(W2, W2))
-    loss = (losses.sum() + l2) / m
-
-    # Backward propagation.
-    # At the output, the canonical pairs make the error signal simple: for a
-    # sigmoid unit with binary cross-entropy, L = −y log a − (1 − y) log(1 − a)
-    # and a = σ(z), so ∂L/∂a = (a − y) / (a(1 − a)) and ∂a/∂z = a(1 − a); the
-    # product is ∂L/∂z = a − y. For softmax with cross-entropy,
-    # ∂L/∂z_k = Σ_j (−y_j / a_j) a_j (δ_jk − a_k) = a_k Σ_j y_j − y_k = a_k − y_k.
-    # Hence dZ2 = A2 − Y, row by row (scaled by each sample's weight).
-    dZ2 = A2 - Y
-    if sample_weight is not None:
-        dZ2 *= sample_weight[:, None]
-    dW2[...] = (dZ2.T @ A1 + alpha * W2) / m
-    db2[...] = dZ2.sum(axis=0) / m
-    dZ1 = (dZ2 @ W2) * DERIVATIVES[activation](A1)
-    dW1[...] = (safe_sparse_dot(dZ1.T, X, dense_output=True) + alpha * W1) / m
-    db1[...] = dZ1.sum(axis=0) / m
-    return float(loss), grad
+def matmul_into(A, B, out):
+    """A·B into ``out``, for dense or sparse A or B."""
+    if sp.issparse(A) or sp.issparse(B):
+        out[...] = safe_sparse_dot(A, B, dense_output=True)
+        return out
+    return np.matmul(A, B, out=out)

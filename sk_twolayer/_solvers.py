@@ -201,6 +201,7 @@ class Adam:
         self.m = np.zeros(n_params, dtype=dtype)
         self.v = np.zeros(n_params, dtype=dtype)
         self.t = 0
+        self._work = np.zeros(n_params, dtype=dtype)
 
     def get_state(self):
         return self.m.copy(), self.v.copy(), self.t
@@ -210,14 +211,23 @@ class Adam:
         self.m[...], self.v[...] = m, v
 
     def step(self, theta, grad):
-        b1, b2 = self.beta_1, self.beta_2
+        b1, b2, m, v = self.beta_1, self.beta_2, self.m, self.v
         self.t += 1
-        self.m *= b1
-        self.m += (1 - b1) * grad
-        self.v *= b2
-        self.v += (1 - b2) * grad * grad
         step = self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        theta -= step * self.m / (np.sqrt(self.v) + self.epsilon)
+        # The same lines with every temporary in one reused buffer.
+        t = self._work if self._work.shape == grad.shape else np.empty_like(grad)
+        self._work = t
+        m *= b1
+        m += np.multiply(grad, 1 - b1, out=t)  #  m := β1 m + (1 − β1) g
+        v *= b2
+        t = np.multiply(grad, grad, out=t)
+        t *= 1 - b2
+        v += t  #                                   v := β2 v + (1 − β2) g²
+        t = np.sqrt(v, out=t)
+        t += self.epsilon
+        t = np.divide(m, t, out=t)
+        t *= step
+        theta -= t  #                               θ := θ − step · m / (√v + ε)
 
 
 def minibatch_descent(

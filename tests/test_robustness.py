@@ -24,6 +24,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_twolayer import TwoLayerClassifier
 from sk_twolayer import _network as net
+from sk_twolayer._blocks import FullBatchLoss
 
 SOLVERS = ("lbfgs", "gd", "sgd", "adam")
 
@@ -245,11 +246,11 @@ def test_unfitted_methods_raise_not_fitted(iris):
 
 
 class _InterruptAt:
-    """Wraps net.loss_and_gradients to raise KeyboardInterrupt on call k."""
+    """Wraps net.accumulate (one block of rows) to raise KeyboardInterrupt on call k."""
 
     def __init__(self, k):
         self.k, self.calls = k, 0
-        self.original = net.loss_and_gradients
+        self.original = net.accumulate
 
     def __call__(self, *args, **kwargs):
         self.calls += 1
@@ -264,7 +265,7 @@ def test_keyboard_interrupt_keeps_the_last_completed_iteration(
 ):
     X, y = iris
     params = {"solver": solver, "tol": 0, "random_state": 0, "batch_size": 50}
-    monkeypatch.setattr(net, "loss_and_gradients", _InterruptAt(12))
+    monkeypatch.setattr(net, "accumulate", _InterruptAt(12))
     clf = TwoLayerClassifier(max_iter=100, **params)
     with pytest.warns(ConvergenceWarning, match="interrupted"):
         clf.fit(X, y)
@@ -283,7 +284,7 @@ def test_interrupt_before_any_iteration_propagates_and_keeps_the_model(
     X, y = iris
     clf = TwoLayerClassifier(max_iter=20, random_state=0).fit(X, y)
     before = state(clf)
-    monkeypatch.setattr(net, "loss_and_gradients", _InterruptAt(1))
+    monkeypatch.setattr(net, "accumulate", _InterruptAt(1))
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X, y)
     assert state(clf) == before
@@ -294,7 +295,7 @@ def test_interrupted_partial_fit_keeps_a_consistent_optimiser(iris, monkeypatch)
     clf = TwoLayerClassifier(solver="adam", batch_size=30, random_state=0)
     clf.partial_fit(X, y, classes=[0, 1, 2])
     before = state(clf)
-    monkeypatch.setattr(net, "loss_and_gradients", _InterruptAt(3))  # mid-epoch
+    monkeypatch.setattr(net, "accumulate", _InterruptAt(3))  # mid-epoch
     with pytest.raises(KeyboardInterrupt):
         clf.partial_fit(X, y)
     assert state(clf) == before  # the one-epoch call was rolled back whole
@@ -417,13 +418,13 @@ def test_weights_set_by_hand_are_checked(iris):
 
 def test_lbfgs_reports_why_it_stopped(iris, monkeypatch):
     X, y = iris
-    original = net.loss_and_gradients
+    original = FullBatchLoss.__call__
 
     def wrong_gradient(*args, **kwargs):
         loss, grad = original(*args, **kwargs)
         return loss, -grad  # no descent direction: the line search fails
 
-    monkeypatch.setattr(net, "loss_and_gradients", wrong_gradient)
+    monkeypatch.setattr(FullBatchLoss, "__call__", wrong_gradient)
     with pytest.warns(ConvergenceWarning, match="L-BFGS-B reports"):
         TwoLayerClassifier(random_state=0).fit(X, y)
 
@@ -431,7 +432,7 @@ def test_lbfgs_reports_why_it_stopped(iris, monkeypatch):
 def test_lbfgs_divergence_message_does_not_blame_a_learning_rate(iris, monkeypatch):
     X, y = iris
     monkeypatch.setattr(
-        net, "loss_and_gradients", lambda theta, *a, **k: (np.nan, theta * 0)
+        FullBatchLoss, "__call__", lambda self, theta, *a: (np.nan, theta * 0)
     )
     with pytest.raises(ValueError, match="diverged") as err:
         TwoLayerClassifier(random_state=0).fit(X, y)

@@ -161,7 +161,7 @@ def test_minibatch_l2_term_averages_to_the_full_batch_objective(flower):
     X, y = flower
     Y = LabelBinarizer().fit_transform(y).astype(float)
     theta = np.random.RandomState(0).randn(8 * 2 + 8 + 8 + 1)
-    batch = _BatchLoss(X, Y, None, 3.0, "tanh", "sigmoid", 8)
+    batch = _BatchLoss(X, Y, None, 3.0, "tanh", "sigmoid", 8, batch=200)
     halves = []
     for rows in (slice(0, 200), slice(200, 400)):
         loss, grad = batch(theta, rows)

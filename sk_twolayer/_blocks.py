@@ -1,0 +1,242 @@
+"""The full-batch loss and gradient, computed over row blocks on all cores.
+
+``_network.accumulate`` propagates one block of rows. This module runs it
+over the whole training set the way the hardware likes it:
+
+- in blocks of rows small enough that the block's ``Z1``, ``A1`` and ``dZ1``
+  stay in the CPU cache between the equations, so the element-wise lines
+  (``g``, ``g′``, the products) cost little beside the matrix products;
+- with the rows cut into one contiguous shard per core, each shard worked by
+  its own thread with its own buffers and gradient sums, and BLAS on one
+  thread per shard: the activation and every other line run on all cores,
+  not only the matrix products;
+- with the buffers allocated once per fit, and never a copy of X: the memory
+  beyond X is a few blocks, whatever the number of samples.
+
+The shards' sums are added in a fixed order, so a run is reproducible bit for
+bit on a given machine and thread count; the result equals the one-block
+computation to float rounding.
+"""
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from functools import lru_cache
+
+import numpy as np
+import scipy.sparse as sp
+from threadpoolctl import ThreadpoolController
+
+from . import _network as net
+
+#: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair stays in a
+#: core's L2 cache.
+BLOCK_BYTES = 1 << 20
+#: Multiply-adds of an epoch below which one thread does all the work (the
+#: hand-off to a second thread costs about as much as this much arithmetic).
+MIN_PARALLEL_WORK = 1 << 21
+
+
+def block_rows(n_h, itemsize):
+    """Rows per block: ``BLOCK_BYTES`` of hidden activations, 64 to 8192."""
+    return int(np.clip(BLOCK_BYTES // (n_h * itemsize), 64, 8192))
+
+
+@lru_cache(maxsize=1)
+def _blas_controller():
+    return ThreadpoolController().select(user_api="blas")
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limiter = None
+
+
+@contextmanager
+def single_threaded_blas():
+    """BLAS on one thread while any of our parallel sections runs.
+
+    BLAS's thread count is global to the process: the first section to
+    start sets it to 1 and the last to end restores it, so that concurrent
+    fits and predictions (from a user's threads) cannot leave it changed.
+    """
+    global _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limiter = _blas_controller().limit(limits=1)
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
+
+
+def available_threads():
+    """How many threads to use: as many as BLAS would (which follows
+    ``OMP_NUM_THREADS``, ``threadpoolctl`` limits and joblib's workers), at
+    most the cores this process may run on."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    blas = [c.num_threads for c in _blas_controller().lib_controllers]
+    return max(1, min([cores, *blas]))
+
+
+class Propagation:
+    """Σ of the loss and of its gradient over the rows of ``X``, for rows up
+    to ``max_rows`` at a time: blocks of rows, one contiguous shard of them
+    per thread, buffers allocated once.
+
+    Use it as a context manager: inside, when it works on several threads,
+    BLAS runs single-threaded (each shard's thread is a BLAS caller).
+    """
+
+    def __init__(self, n_x, n_h, n_y, dtype, max_rows, activation, output, parallel):
+        self.dims = (n_x, n_h, n_y)
+        self.activation, self.output = activation, output
+        rows = block_rows(n_h, dtype.itemsize)
+        threads = 1
+        if parallel and max_rows * n_h * (n_x + n_y) >= MIN_PARALLEL_WORK:
+            threads = min(available_threads(), max_rows // 32)
+        self.n_threads = max(threads, 1)
+        self.rows = min(rows, -(-max_rows // self.n_threads))
+        self.buffers = [
+            net.Buffers(self.rows, n_x, n_h, n_y, dtype) for _ in range(self.n_threads)
+        ]
+        self.sums = [None] + [np.empty(0, dtype) for _ in range(self.n_threads - 1)]
+        self.theta = self.params = None
+        self._stack = self._pool = None
+
+    def __enter__(self):
+        self._stack = ExitStack()
+        if self.n_threads > 1:
+            self._stack.enter_context(single_threaded_blas())
+            self._pool = self._stack.enter_context(
+                ThreadPoolExecutor(self.n_threads - 1)
+            )
+        return self
+
+    def __exit__(self, *exc_info):
+        stack, self._stack, self._pool = self._stack, None, None
+        return stack.__exit__(*exc_info)
+
+    def evaluate(self, theta, X, Y, s, alpha, m, grad):
+        """J and ∂J/∂θ (into ``grad``) with the sums over these rows
+        divided by ``m``, and the L2 term ``alpha``."""
+        if self._stack is None:
+            with self:
+                return self.evaluate(theta, X, Y, s, alpha, m, grad)
+        n_x, n_h, n_y = self.dims
+        if theta is not self.theta:  # the solvers update theta in place
+            self.theta, self.params = theta, net.unpack(theta, n_x, n_h, n_y)
+        n = X.shape[0]
+        bounds = np.linspace(0, n, self.n_threads + 1).astype(int)
+        sums = [grad, *self.sums[1:]]
+        for i in range(1, len(sums)):
+            if sums[i].shape != theta.shape:
+                sums[i] = self.sums[i] = np.empty_like(theta)
+        futures = [
+            self._pool.submit(
+                self._shard, i, X, Y, s, bounds[i], bounds[i + 1], sums[i]
+            )
+            for i in range(1, self.n_threads)
+        ]
+        loss = self._shard(0, X, Y, s, bounds[0], bounds[1], grad)
+        for future in futures:
+            loss += future.result()
+        for other in sums[1:]:
+            grad += other
+        W1, _, W2, _ = self.params
+        grads = net.unpack(grad, n_x, n_h, n_y)
+        return float(net.finish(loss, grad, grads, W1, W2, alpha, m)), grad
+
+    def _shard(self, i, X, Y, s, start, stop, flat_sums):
+        """Σ over the blocks of rows ``start:stop`` with thread ``i``'s
+        buffers: returns the loss sum and leaves the gradient sums in
+        ``flat_sums``."""
+        flat_sums[...] = 0
+        sums = net.unpack(flat_sums, *self.dims)
+        loss = 0.0
+        for a in range(start, stop, self.rows):
+            b = min(a + self.rows, stop)
+            loss += net.accumulate(
+                X[a:b],
+                Y[a:b],
+                None if s is None else s[a:b],
+                *self.params,
+                self.activation,
+                self.output,
+                sums,
+                self.buffers[i],
+            )
+        return loss
+
+
+class FullBatchLoss(Propagation):
+    """``loss, grad = f(theta)`` over all the rows, for the full-batch
+    solvers (a context manager, see :class:`Propagation`)."""
+
+    def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h):
+        n, n_x = X.shape
+        super().__init__(
+            n_x, n_h, Y.shape[1], X.dtype, n, activation, output, not sp.issparse(X)
+        )
+        self.data = X, Y, sample_weight
+        self.alpha = alpha
+        self.m = n if sample_weight is None else sample_weight.sum()
+        self.grad = None
+
+    def __call__(self, theta):
+        if self.grad is None or self.grad.shape != theta.shape:
+            self.grad = np.empty_like(theta)
+        return self.evaluate(theta, *self.data, self.alpha, self.m, self.grad)
+
+
+def logits(X, W1, b1, W2, b2, activation):
+    """Forward propagation to the logits ``Z2`` for prediction.
+
+    Small inputs take :func:`_network.forward` as it is; large dense ones go
+    in blocks of rows (the memory beyond X and Z2 stays a few blocks) on one
+    thread per core, like training.
+    """
+    n, n_x = X.shape
+    (n_h, _), (n_y, _) = W1.shape, W2.shape
+    threads = 1
+    if not sp.issparse(X) and n * n_h * (n_x + n_y) >= MIN_PARALLEL_WORK:
+        threads = available_threads()
+    if threads == 1 and n * n_h * X.dtype.itemsize <= 4 * BLOCK_BYTES:
+        return net.forward(X, W1, b1, W2, b2, activation)[1]
+    dtype = np.result_type(X.dtype, W1.dtype, b1.dtype, W2.dtype, b2.dtype)
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float64)
+    Z2 = np.empty((n, n_y), dtype=dtype)
+    rows = block_rows(n_h, dtype.itemsize)
+    bounds = np.linspace(0, n, threads + 1).astype(int)
+
+    def shard(start, stop):
+        Z1 = np.empty((min(rows, stop - start), n_h), dtype=dtype)
+        for a in range(start, stop, rows):
+            b = min(a + rows, stop)
+            A1 = net.ACTIVATIONS[activation](
+                np.add(
+                    net.matmul_into(X[a:b], W1.T, out=Z1[: b - a]), b1, out=Z1[: b - a]
+                ),
+                out=Z1[: b - a],
+            )
+            np.add(np.matmul(A1, W2.T, out=Z2[a:b]), b2, out=Z2[a:b])
+
+    if threads == 1:
+        shard(0, n)
+        return Z2
+    with single_threaded_blas(), ThreadPoolExecutor(threads - 1) as pool:
+        futures = [pool.submit(shard, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
+        shard(bounds[0], bounds[1])
+        for future in futures:
+            future.result()
+    return Z2
