@@ -217,7 +217,7 @@ def accumulate(X, Y, s, W1, b1, W2, b2, activation, output, grads, buffers):
     db2 += dZ2.sum(axis=0)  #                         db2 = Σ dZ2
     np.matmul(dZ2, W2, out=dZ1)
     dZ1 *= DERIVATIVES[activation](A1, out=A1)  #     dZ1 = dZ2·W2 ∗ g′(Z1)
-    dW1 += matmul_into(dZ1.T, X, out=buffers.dW1)  #      dW1 = dZ1ᵀ·X
+    dW1 += matmul_into(dZ1.T, X, out=buffers.dW1)  #  dW1 = dZ1ᵀ·X
     db1 += dZ1.sum(axis=0)  #                         db1 = Σ dZ1
     return loss
 

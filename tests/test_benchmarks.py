@@ -23,7 +23,12 @@ EXPECTED = {
     ],
     "bench_solvers.py": ["| flower | TwoLayerClassifier(solver='gd') |", "| digits |"],
     "bench_speed.py": [
+        "## Targets",
+        "| gd epoch / MLP, 300×5, h=8, 3 classes, float64 |",
         "## Full-batch gradient descent, time per epoch",
+        "## L-BFGS: time to reach MLPClassifier's training loss",
+        "## Peak memory of full-batch fits on large data",
+        "| 20000×50, h=100, float32 |",
         "| 300×5, h=8, 2 classes | float64 | 5 |",
         "| 300×5, h=8, 3 classes | float32 | 5 |",
         "## Mini-batch Adam",
