@@ -21,7 +21,14 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
-from ._sklearn_private import Interval, StrOptions, _check_sample_weight, _fit_context
+from ._callbacks import FitReport, open_callback_context
+from ._sklearn_private import (
+    CallbackSupportMixin,
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
 from ._solvers import (
     SGD,
     Adam,
@@ -151,10 +158,12 @@ class _BatchLoss:
 
 class _Monitor:
     """Called by the solvers after each iteration (epoch): prints the loss
-    when verbose, and does early stopping on the held-out data, on the
-    validation loss, keeping the weights of its best epoch."""
+    when verbose, does early stopping on the held-out data, on the
+    validation loss, keeping the weights of its best epoch, and reports the
+    iteration to the callbacks set with ``set_callbacks`` (``_callbacks.py``;
+    ``given`` is the data passed to fit, ``theta`` the starting weights)."""
 
-    def __init__(self, estimator, validation, n_x, n_y):
+    def __init__(self, estimator, validation, n_x, n_y, given=None, theta=None):
         self.estimator = estimator
         self.validation = validation
         self.n_x, self.n_y = n_x, n_y
@@ -163,6 +172,13 @@ class _Monitor:
         self.no_improvement = 0
         self.started = False
         self.every = int(estimator.verbose)
+        self.report = FitReport.start(
+            estimator,
+            given,
+            self._weights,
+            theta,
+            "epoch" if estimator.solver in ("sgd", "adam") else "iteration",
+        )
 
     def __call__(self, iteration, loss, theta):
         est = self.estimator
@@ -195,7 +211,19 @@ class _Monitor:
                     f"Validation loss did not improve by tol={est.tol} for "
                     f"{est.n_iter_no_change} consecutive epochs. Stopping."
                 )
+        if self.report is not None:
+            stop = self.report.end_iteration(iteration, theta, stop) or stop
         return stop
+
+    def finish(self):
+        """The fit is over and the estimator holds its model: tell the
+        callbacks."""
+        if self.report is not None:
+            self.report.finish()
+
+    def _weights(self, theta):
+        W1, b1, W2, b2 = net.unpack(theta, self.n_x, self.estimator.n_hidden, self.n_y)
+        return {"W1_": W1.copy(), "b1_": b1.copy(), "W2_": W2.copy(), "b2_": b2.copy()}
 
     def _validate(self, theta):
         """Weighted mean cross-entropy and accuracy on the validation set."""
@@ -220,7 +248,7 @@ def _check_partial_fit_solver(estimator):
     return True
 
 
-class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
+class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """A one-hidden-layer neural network classifier, written from first principles.
 
     The network of Andrew Ng's Deep Learning course (course 1, week 3):
@@ -543,6 +571,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self : TwoLayerClassifier
             The fitted estimator.
         """
+        open_callback_context(self, "fit", max_subtasks=self.max_iter)
         return self._transaction(self._fit, X, y, sample_weight)
 
     @available_if(_check_partial_fit_solver)
@@ -576,6 +605,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self : TwoLayerClassifier
             The updated estimator.
         """
+        open_callback_context(self, "partial_fit", max_subtasks=0)
         return self._transaction(self._partial_fit, X, y, classes, sample_weight)
 
     def _transaction(self, method, *args):
@@ -609,6 +639,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y, sample_weight):
+        given = X, y, sample_weight  # the data the callbacks see
         warm = self.warm_start and hasattr(self, "W1_")
         X, y = self._validate_training_data(X, y, reset=not warm)
         encoder = self._label_binarizer if warm else None
@@ -626,7 +657,9 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         n_train = X.shape[0]
         X, Y, sample_weight, alpha = self._training_rows(X, Y, sample_weight)
         theta = net.pack(*params, dtype=X.dtype)
-        monitor = _Monitor(self, validation, n_x=X.shape[1], n_y=Y.shape[1])
+        monitor = _Monitor(
+            self, validation, n_x=X.shape[1], n_y=Y.shape[1], given=given, theta=theta
+        )
         optimizer = self._new_optimizer(theta)
         result = self._solve(X, Y, sample_weight, alpha, theta, rng, optimizer, monitor)
         if monitor.best_theta is not None:  # early stopping: the best epoch
@@ -644,10 +677,12 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.best_validation_loss_ = monitor.best_loss if validation else None
         if result.best_iter is not None:
             self.loss_ = result.loss_curve[result.best_iter - 1]
+        monitor.finish()
         self._warn_about(result)
         return self
 
     def _partial_fit(self, X, y, classes, sample_weight):
+        given = X, y, sample_weight  # the data the callbacks see
         first = not hasattr(self, "W1_")
         if not first:
             # scikit-learn validates parameters only on partial_fit's first
@@ -691,7 +726,9 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         if first or optimizer is None or optimizer.theta_size != theta.size:
             optimizer = self._new_optimizer(theta)
         self._configure(optimizer)
-        monitor = _Monitor(self, None, n_x=X.shape[1], n_y=Y.shape[1])
+        monitor = _Monitor(
+            self, None, n_x=X.shape[1], n_y=Y.shape[1], given=given, theta=theta
+        )
         result = self._solve(
             X, Y, sample_weight, alpha, theta, rng, optimizer, monitor, one_pass=True
         )
@@ -705,6 +742,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.loss_ = self.loss_curve_[-1]
         self.validation_scores_ = self.validation_loss_curve_ = None
         self.best_validation_score_ = self.best_validation_loss_ = None
+        monitor.finish()
         return self
 
     def _validate_training_data(self, X, y, reset):
