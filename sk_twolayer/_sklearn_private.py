@@ -13,7 +13,7 @@ try:  # the callback API (set_callbacks, ProgressBar, ...) is new in scikit-lear
     from sklearn.callback import CallbackSupportMixin
 except ImportError:  # scikit-learn 1.6 – 1.8: no callbacks, nothing to support
 
-    class CallbackSupportMixin:
+    class CallbackSupportMixin:  # type: ignore[no-redef]
         """Stands in for scikit-learn's mixin when it has none: adds nothing."""
 
     CALLBACKS_AVAILABLE = False

@@ -10,8 +10,10 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn import config_context
 from sklearn.base import clone
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, UnsetMetadataPassedError
+from sklearn.metrics import accuracy_score, make_scorer
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -198,6 +200,29 @@ def test_scoring_monitor_logs_each_iteration_score(flower):
     four = TwoLayerClassifier(solver="gd", max_iter=4, random_state=0)
     _quiet_fit(four, X, y, sample_weight=weights)
     assert steps[3]["accuracy"] == four.score(X, y, sample_weight=weights)
+
+
+@needs_callbacks
+def test_scoring_monitor_under_metadata_routing_needs_a_scorer_asking_for_weights(
+    flower,
+):
+    from sklearn.callback import ScoringMonitor
+
+    X, y = flower
+    weights = np.where(y == 1, 3.0, 1.0)
+    with config_context(enable_metadata_routing=True):
+        scorer = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        monitor = ScoringMonitor(scoring={"accuracy": scorer})
+        clf = TwoLayerClassifier(max_iter=5, random_state=0).set_callbacks(monitor)
+        _quiet_fit(clf, X, y, sample_weight=weights)
+        (fit_row,) = [r for r in monitor.get_logs().data if r["task_name"] == "fit"]
+        assert fit_row["accuracy"] == clf.score(X, y, sample_weight=weights)
+        # A scorer that did not ask for them fails the fit; nothing is fitted.
+        clf = TwoLayerClassifier(max_iter=5)
+        clf.set_callbacks(ScoringMonitor(scoring="accuracy"))
+        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
+            _quiet_fit(clf, X, y, sample_weight=weights)
+        assert not hasattr(clf, "W1_")
 
 
 @needs_callbacks

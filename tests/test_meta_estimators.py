@@ -154,6 +154,10 @@ def test_bagging_classifier(iris):
     members = bagging.estimators_
     assert len(members) == 5 and all(isinstance(m, TwoLayerClassifier) for m in members)
     assert not np.array_equal(members[0].W1_, members[1].W1_)  # other bootstraps
+    # Each bootstrap arrives as integer sample weights: the network of the
+    # drawn rows, repeated as drawn.
+    rows = bagging.estimators_samples_[0]
+    assert_same_weights(members[0], clone(members[0]).fit(X_train[rows], y_train[rows]))
     assert_probabilities(bagging.predict_proba(X_test), len(X_test), 3)
     assert bagging.score(X_test, y_test) > 0.9  # chance: 0.33
 
