@@ -316,6 +316,22 @@ def test_progress_bar_and_scoring_monitor_inside_grid_search_and_pipeline(
 
 
 @needs_callbacks
+def test_scoring_monitor_collects_the_scores_of_fits_in_worker_processes(flower):
+    from sklearn.callback import ScoringMonitor
+
+    X, y = flower
+    monitor = ScoringMonitor(scoring="accuracy")
+    net = TwoLayerClassifier(max_iter=5, random_state=0).set_callbacks(monitor)
+    search = GridSearchCV(net, {"n_hidden": [2, 8]}, cv=2, n_jobs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        search.fit(X, y)
+    rows = monitor.get_logs().data
+    assert sum(r["task_name"] == "fit" for r in rows) == 2 * 2 + 1
+    assert sum(r["task_name"] == "iteration" for r in rows) == (2 * 2 + 1) * 5
+
+
+@needs_callbacks
 def test_callbacks_are_kept_by_clone_and_pickle(flower):
     X, y = flower
     recorder = Recorder()
