@@ -4,12 +4,17 @@ The mathematics lives in ``_network.py`` and the optimisers in
 ``_solvers.py``; this module only arranges the calls.
 """
 
+from __future__ import annotations
+
 import copy
 import warnings
+from collections.abc import Mapping
 from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
+from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -21,7 +26,14 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _network as net
 from ._blocks import FullBatchLoss, Propagation, logits
-from ._sklearn_private import Interval, StrOptions, _check_sample_weight, _fit_context
+from ._callbacks import FitReport, open_callback_context
+from ._sklearn_private import (
+    CallbackSupportMixin,
+    Interval,
+    StrOptions,
+    _check_sample_weight,
+    _fit_context,
+)
 from ._solvers import (
     SGD,
     Adam,
@@ -30,6 +42,13 @@ from ._solvers import (
     lbfgs,
     minibatch_descent,
 )
+
+#: What the public methods take as ``X``: anything array-like, or a SciPy sparse
+#: matrix or array (CSR or CSC; others are converted).
+if TYPE_CHECKING:
+    MatrixLike: TypeAlias = ArrayLike | sp.spmatrix | sp.sparray
+else:  # the same at run time, where SciPy < 1.11 has no sparray
+    MatrixLike = ArrayLike | sp.spmatrix | getattr(sp, "sparray", sp.spmatrix)
 
 #: Step size used by ``learning_rate="auto"``, per solver (lbfgs needs none).
 AUTO_LEARNING_RATE = {"gd": 1.0, "sgd": 0.1, "adam": 0.01}
@@ -173,10 +192,12 @@ class _BatchLoss(Propagation):
 
 class _Monitor:
     """Called by the solvers after each iteration (epoch): prints the loss
-    when verbose, and does early stopping on the held-out data, on the
-    validation loss, keeping the weights of its best epoch."""
+    when verbose, does early stopping on the held-out data, on the
+    validation loss, keeping the weights of its best epoch, and reports the
+    iteration to the callbacks set with ``set_callbacks`` (``_callbacks.py``;
+    ``given`` is the data passed to fit, ``theta`` the starting weights)."""
 
-    def __init__(self, estimator, validation, n_x, n_y):
+    def __init__(self, estimator, validation, n_x, n_y, given=None, theta=None):
         self.estimator = estimator
         self.validation = validation
         self.n_x, self.n_y = n_x, n_y
@@ -185,6 +206,13 @@ class _Monitor:
         self.no_improvement = 0
         self.started = False
         self.every = int(estimator.verbose)
+        self.report = FitReport.start(
+            estimator,
+            given,
+            self._weights,
+            theta,
+            "epoch" if estimator.solver in ("sgd", "adam") else "iteration",
+        )
 
     def __call__(self, iteration, loss, theta):
         est = self.estimator
@@ -217,7 +245,19 @@ class _Monitor:
                     f"Validation loss did not improve by tol={est.tol} for "
                     f"{est.n_iter_no_change} consecutive epochs. Stopping."
                 )
+        if self.report is not None:
+            stop = self.report.end_iteration(iteration, theta, stop) or stop
         return stop
+
+    def finish(self):
+        """The fit is over and the estimator holds its model: tell the
+        callbacks."""
+        if self.report is not None:
+            self.report.finish()
+
+    def _weights(self, theta):
+        W1, b1, W2, b2 = net.unpack(theta, self.n_x, self.estimator.n_hidden, self.n_y)
+        return {"W1_": W1.copy(), "b1_": b1.copy(), "W2_": W2.copy(), "b2_": b2.copy()}
 
     def _validate(self, theta):
         """Weighted mean cross-entropy and accuracy on the validation set."""
@@ -242,7 +282,7 @@ def _check_partial_fit_solver(estimator):
     return True
 
 
-class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
+class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     """A one-hidden-layer neural network classifier, written from first principles.
 
     The network of Andrew Ng's Deep Learning course (course 1, week 3):
@@ -450,6 +490,19 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     plus ``α W / m`` on the weight gradients. ``predict`` returns the second
     class of a binary problem exactly when ``p > 0.5``.
 
+    **Callbacks** (scikit-learn >= 1.9): ``set_callbacks(*callbacks)`` takes
+    scikit-learn's callbacks, e.g. ``sklearn.callback.ProgressBar()`` (needs
+    rich) or ``ScoringMonitor(scoring="accuracy")``, also when the estimator
+    is nested in a Pipeline or GridSearchCV. Each gd step, lbfgs iteration or
+    sgd/adam epoch is a task of the fit, reported as it ends with the weights
+    reached so far; a callback may stop training there. Each ``partial_fit``
+    call is a single task. With older scikit-learn there is no
+    ``set_callbacks``.
+
+    **Metadata routing**: with ``sklearn.set_config(enable_metadata_routing=True)``,
+    ``set_fit_request(sample_weight=True)`` (and ``set_score_request``) lets
+    meta-estimators pass sample weights to ``fit`` (and ``score``).
+
     Examples
     --------
     >>> from sk_twolayer import TwoLayerClassifier
@@ -495,30 +548,30 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        n_hidden=32,
+        n_hidden: int = 32,
         *,
-        activation="tanh",
-        solver="lbfgs",
-        learning_rate="auto",
-        max_iter=200,
-        tol=1e-4,
-        n_iter_no_change=10,
-        alpha=2.0,
-        init="glorot",
-        batch_size="auto",
-        shuffle=True,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        early_stopping=False,
-        validation_fraction=0.1,
-        class_weight=None,
-        warm_start=False,
-        random_state=None,
-        verbose=False,
-    ):
+        activation: Literal["tanh", "sigmoid", "relu"] = "tanh",
+        solver: Literal["lbfgs", "adam", "sgd", "gd"] = "lbfgs",
+        learning_rate: Literal["auto"] | float = "auto",
+        max_iter: int = 200,
+        tol: float = 1e-4,
+        n_iter_no_change: int = 10,
+        alpha: float = 2.0,
+        init: Literal["glorot"] | float = "glorot",
+        batch_size: Literal["auto"] | int = "auto",
+        shuffle: bool = True,
+        momentum: float = 0.9,
+        nesterovs_momentum: bool = True,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-8,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        class_weight: Literal["balanced"] | Mapping[Any, float] | None = None,
+        warm_start: bool = False,
+        random_state: int | np.random.RandomState | None = None,
+        verbose: bool | int = False,
+    ) -> None:
         self.n_hidden = n_hidden
         self.activation = activation
         self.solver = solver
@@ -545,8 +598,18 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X: MatrixLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+    ) -> TwoLayerClassifier:
         """Fit the network to X and y.
+
+        Trains from a new initialisation (from the fitted weights with
+        ``warm_start``) until ``max_iter``, the ``tol`` rule or early
+        stopping ends the run. A fit that fails for any reason leaves a
+        previously fitted model exactly as it was.
 
         Parameters
         ----------
@@ -558,18 +621,46 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
 
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; an integer weight counts a sample that many
-            times.
+            times. Inside a Pipeline or GridSearchCV with metadata routing
+            enabled, ask for it with ``set_fit_request(sample_weight=True)``.
 
         Returns
         -------
         self : TwoLayerClassifier
             The fitted estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_twolayer import TwoLayerClassifier, make_flower
+        >>> X, y = make_flower(random_state=1)
+        >>> clf = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y)
+        >>> len(clf.loss_curve_) == clf.n_iter_, clf.classes_
+        (True, array([0, 1]))
+
+        An integer weight is the same as repeating the row (bit for bit, for
+        the full-batch solvers):
+
+        >>> w = np.where(y == 1, 2, 1)
+        >>> weighted = TwoLayerClassifier(n_hidden=4, random_state=0)
+        >>> weighted = weighted.fit(X, y, sample_weight=w)
+        >>> repeated = TwoLayerClassifier(n_hidden=4, random_state=0)
+        >>> repeated = repeated.fit(np.repeat(X, w, axis=0), np.repeat(y, w))
+        >>> np.array_equal(weighted.W1_, repeated.W1_)
+        True
         """
+        open_callback_context(self, "fit", max_subtasks=self.max_iter)
         return self._transaction(self._fit, X, y, sample_weight)
 
     @available_if(_check_partial_fit_solver)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(
+        self,
+        X: MatrixLike,
+        y: ArrayLike,
+        classes: ArrayLike | None = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> TwoLayerClassifier:
         """One pass over the given data: one epoch of mini-batches for
         ``"sgd"`` and ``"adam"``, one gradient step for ``"gd"``.
 
@@ -597,7 +688,19 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : TwoLayerClassifier
             The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_twolayer import TwoLayerClassifier, make_flower
+        >>> X, y = make_flower(random_state=1)
+        >>> clf = TwoLayerClassifier(solver="adam", random_state=0)
+        >>> for rows in np.array_split(np.random.RandomState(0).permutation(400), 4):
+        ...     clf = clf.partial_fit(X[rows], y[rows], classes=[0, 1])
+        >>> clf.n_iter_, clf.t_, len(clf.loss_curve_)
+        (4, 400, 4)
         """
+        open_callback_context(self, "partial_fit", max_subtasks=0)
         return self._transaction(self._partial_fit, X, y, classes, sample_weight)
 
     def _transaction(self, method, *args):
@@ -631,6 +734,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y, sample_weight):
+        given = X, y, sample_weight  # the data the callbacks see
         warm = self.warm_start and hasattr(self, "W1_")
         X, y = self._validate_training_data(X, y, reset=not warm)
         encoder = self._label_binarizer if warm else None
@@ -648,7 +752,9 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         n_train = X.shape[0]
         X, Y, sample_weight, alpha = self._training_rows(X, Y, sample_weight)
         theta = net.pack(*params, dtype=X.dtype)
-        monitor = _Monitor(self, validation, n_x=X.shape[1], n_y=Y.shape[1])
+        monitor = _Monitor(
+            self, validation, n_x=X.shape[1], n_y=Y.shape[1], given=given, theta=theta
+        )
         optimizer = self._new_optimizer(theta)
         result = self._solve(X, Y, sample_weight, alpha, theta, rng, optimizer, monitor)
         if monitor.best_theta is not None:  # early stopping: the best epoch
@@ -666,10 +772,12 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.best_validation_loss_ = monitor.best_loss if validation else None
         if result.best_iter is not None:
             self.loss_ = result.loss_curve[result.best_iter - 1]
+        monitor.finish()
         self._warn_about(result)
         return self
 
     def _partial_fit(self, X, y, classes, sample_weight):
+        given = X, y, sample_weight  # the data the callbacks see
         first = not hasattr(self, "W1_")
         if not first:
             # scikit-learn validates parameters only on partial_fit's first
@@ -713,7 +821,9 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         if first or optimizer is None or optimizer.theta_size != theta.size:
             optimizer = self._new_optimizer(theta)
         self._configure(optimizer)
-        monitor = _Monitor(self, None, n_x=X.shape[1], n_y=Y.shape[1])
+        monitor = _Monitor(
+            self, None, n_x=X.shape[1], n_y=Y.shape[1], given=given, theta=theta
+        )
         result = self._solve(
             X, Y, sample_weight, alpha, theta, rng, optimizer, monitor, one_pass=True
         )
@@ -727,6 +837,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         self.loss_ = self.loss_curve_[-1]
         self.validation_scores_ = self.validation_loss_curve_ = None
         self.best_validation_score_ = self.best_validation_loss_ = None
+        monitor.finish()
         return self
 
     def _validate_training_data(self, X, y, reset):
@@ -1209,7 +1320,7 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         np.subtract(1, p, out=P[:, 0])
         return P
 
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> NDArray[np.floating]:
         """The logits Z2 = A1·W2ᵀ + b2.
 
         Parameters
@@ -1221,11 +1332,23 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         -------
         Z2 : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             1-D for a binary problem (positive means the second class).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_twolayer import TwoLayerClassifier, make_flower
+        >>> X, y = make_flower(random_state=1)
+        >>> clf = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y)
+        >>> z = clf.decision_function(X)
+        >>> z.shape
+        (400,)
+        >>> np.allclose(1 / (1 + np.exp(-z)), clf.predict_proba(X)[:, 1])
+        True
         """
         Z2 = self._logits(self._validated(X))
         return Z2[:, 0] if self._is_binary() else Z2
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Class probabilities.
 
         Parameters
@@ -1238,10 +1361,20 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         P : ndarray of shape (n_samples, n_classes)
             For a binary problem the columns are ``[1 − p, p]`` with
             ``p = σ(Z2)``; for multilabel targets, each label's probability.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_twolayer import TwoLayerClassifier, make_flower
+        >>> X, y = make_flower(random_state=1)
+        >>> clf = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y)
+        >>> P = clf.predict_proba(X[:3])
+        >>> P.shape, np.allclose(P.sum(axis=1), 1.0)
+        ((3, 2), True)
         """
         return self._proba(self._validated(X))
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> NDArray[np.floating]:
         """Logarithm of :meth:`predict_proba` (always finite).
 
         Parameters
@@ -1253,10 +1386,22 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         -------
         log_P : ndarray of shape (n_samples, n_classes)
             ``log(predict_proba(X))``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_twolayer import TwoLayerClassifier, make_flower
+        >>> X, y = make_flower(random_state=1)
+        >>> clf = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y)
+        >>> log_P = clf.predict_log_proba(X)
+        >>> bool(np.isfinite(log_P).all())
+        True
+        >>> np.allclose(np.exp(log_P), clf.predict_proba(X))
+        True
         """
         return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Predicted classes: the second class of a binary problem iff p > 0.5.
 
         Parameters
@@ -1268,6 +1413,18 @@ class TwoLayerClassifier(ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Predicted labels (an indicator matrix for multilabel targets).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sk_twolayer import TwoLayerClassifier, make_flower
+        >>> X, y = make_flower(random_state=1)
+        >>> clf = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y)
+        >>> p = clf.predict_proba(X)[:, 1]
+        >>> np.array_equal(clf.predict(X), clf.classes_[(p > 0.5).astype(int)])
+        True
+        >>> bool(np.mean(clf.predict(X) == y) > 0.85)
+        True
         """
         P = self._proba(self._validated(X))
         if self._label_binarizer.y_type_ == "multilabel-indicator":

@@ -1,10 +1,26 @@
-"""Data sets: the course's planar "flower"."""
+"""Data sets: the course's planar "flower".
+
+Examples
+--------
+>>> from sk_twolayer.datasets import make_flower
+>>> X, y = make_flower(n_samples=10, random_state=0)
+>>> X.shape, y.tolist()
+((10, 2), [0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+"""
+
+from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 from sklearn.utils import check_random_state
 
 
-def make_flower(n_samples=400, *, noise=0.2, random_state=None):
+def make_flower(
+    n_samples: int = 400,
+    *,
+    noise: float = 0.2,
+    random_state: int | np.random.RandomState | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.int_]]:
     """The planar "flower" data set of the course (course 1, week 3).
 
     Two classes of petals in the plane that no straight line separates. For
@@ -42,6 +58,15 @@ def make_flower(n_samples=400, *, noise=0.2, random_state=None):
     >>> X, y = make_flower(random_state=1)
     >>> X.shape, y.mean()
     ((400, 2), np.float64(0.5))
+
+    No straight line separates the petals, a hidden layer does:
+
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sk_twolayer import TwoLayerClassifier
+    >>> line = LogisticRegression().fit(X, y).score(X, y)
+    >>> net = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y).score(X, y)
+    >>> bool(line < 0.6 < 0.8 < net)
+    True
     """
     if int(n_samples) != n_samples or n_samples < 2:
         raise ValueError(f"n_samples must be an integer >= 2; got {n_samples!r}.")
