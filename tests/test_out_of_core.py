@@ -3,6 +3,7 @@ array, and the example script that shows it."""
 
 import runpy
 import sys
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -76,6 +77,31 @@ def test_partial_fit_over_a_memmap_equals_the_same_chunks_in_memory(
     assert on_disk.W1_.dtype == dtype
     assert on_disk.t_ == 2 * 1100
     np.testing.assert_array_equal(X_map, X)  # the file was only read
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "gd"])
+def test_training_over_a_memmap_never_holds_the_whole_data_set(tmp_path, solver):
+    # NumPy reports its allocations to tracemalloc; a memmap's pages are not
+    # allocations, so the peak is what training itself holds.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40_000, 64))  # 20 MB; a chunk of 1000 rows is 0.5 MB
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0)
+    X_map, y_map = _on_disk(tmp_path, X, y)
+    del X, y
+    chunks = _chunks(X_map, y_map, rows=1000)
+    chunk_bytes = chunks[0][0].nbytes
+    clf = TwoLayerClassifier(solver=solver, random_state=0)
+    clf.partial_fit(*chunks[0], classes=[0, 1, 2])
+    tracemalloc.start()
+    try:
+        for X_chunk, y_chunk in chunks:
+            clf.partial_fit(X_chunk, y_chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert clf.t_ == 1000 + 40_000
+    assert peak < 10 * chunk_bytes
+    assert peak < X_map.nbytes / 5
 
 
 def test_partial_fit_over_dask_array_blocks_equals_the_same_chunks_in_memory(
