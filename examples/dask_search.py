@@ -3,9 +3,9 @@
 GridSearchCV hands its fits to joblib; inside
 ``joblib.parallel_config(backend="dask")`` joblib sends them to the Dask
 cluster of the current ``distributed.Client`` instead of local processes.
-Nothing else changes: the script runs the same search locally (``n_jobs=1``)
-and on the cluster, and checks that every score in ``cv_results_`` is the
-same.
+Nothing else changes: the script runs the same search locally (``n_jobs=1``,
+or ``--local-n-jobs``) and on the cluster, and checks that every score in
+``cv_results_`` is the same.
 
     python examples/dask_search.py                  # a local cluster, 2 workers
     python examples/dask_search.py --scheduler tcp://HOST:8786   # a running one
@@ -77,14 +77,22 @@ def main(argv=None):
     parser.add_argument(
         "--workers", type=int, default=2, help="worker processes of the LocalCluster"
     )
+    parser.add_argument(
+        "--local-n-jobs",
+        type=int,
+        default=1,
+        help="n_jobs of the local search (joblib's process pool when > 1)",
+    )
     parser.add_argument("--quick", action="store_true", help="toy size")
     args = parser.parse_args(argv)
     X, y, search = problem(args.quick)
 
     start = time.perf_counter()
-    local = clone(search).fit(X, y)
+    local = clone(search).set_params(n_jobs=args.local_n_jobs).fit(X, y)
     local_seconds = time.perf_counter() - start
-    print(f"local search (n_jobs=1): {local_seconds:.1f} s", flush=True)
+    print(
+        f"local search (n_jobs={args.local_n_jobs}): {local_seconds:.1f} s", flush=True
+    )
 
     with contextlib.ExitStack() as stack:
         start = time.perf_counter()
