@@ -16,7 +16,19 @@ the dask extra: ``pip install -e ".[dask]"``. Sample output (2-core machine,
 local cluster of 2 single-threaded worker processes)::
 
     digits: 1797 x 64, GridSearchCV over 3 n_hidden x 3 alpha, 5-fold: 45 fits
+    local search (n_jobs=1): 7.6 s
+    cluster: 2 workers, ready in 1.6 s
+    Dask search: 7.5 s
+
+    | n_hidden | alpha | mean test score, local | on Dask |
+    |---|---|---|---|
+    | 16 | 0.1 | 0.9694 | 0.9694 |
     ...
+    | 64 | 10.0 | 0.9755 | 0.9755 |
+
+    best: {'twolayerclassifier__alpha': 1.0, 'twolayerclassifier__n_hidden': 64} \
+(local), {...} (Dask)
+    all 8 score columns of cv_results_ identical: True
 """
 
 import argparse

@@ -18,9 +18,10 @@ data that does not fit in memory).
 
 The data: ``n_features`` Gaussian features, each then given its own scale and
 offset (so scaling matters), labelled by a fixed random tanh network with
-8 hidden units and 3 outputs (so a linear model is not enough).
+8 hidden units and 3 outputs (so a linear model is not enough:
+LogisticRegression scores 0.85 on 50 000 rows of it).
 
-    python examples/out_of_core.py                       # 200 000 rows (~1 min)
+    python examples/out_of_core.py                       # 200 000 rows (~15 s)
     python examples/out_of_core.py --n-samples 5000000   # 400 MB of float32
     python examples/out_of_core.py --quick               # toy size (the smoke test)
 
@@ -30,8 +31,17 @@ machine, default size)::
 
     data: 200000 train + 20000 test rows x 20 float32 features, 3 classes, \
 chunks of 20000 rows
-    memmap       epoch  1/10: test accuracy 0.916
+    majority-class test accuracy: 0.404
+    memmap       epoch  1/10: test accuracy 0.972
     ...
+    memmap       epoch 10/10: test accuracy 0.975
+    memmap       4.0 s
+    dask array   epoch  1/10: test accuracy 0.972
+    ...
+    dask array   epoch 10/10: test accuracy 0.975
+    dask array   3.7 s
+    Dask-array model identical to the memmap model: True
+    fit in memory (10 epochs): test accuracy 0.974, 3.2 s
 """
 
 import argparse
