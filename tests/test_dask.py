@@ -17,19 +17,24 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold
 import sk_twolayer
 from sk_twolayer import TwoLayerClassifier, make_flower
 
+dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dask_search.py"
 
 
 @pytest.fixture(scope="module")
-def cluster():
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    ) as cluster:
+def cluster(tmp_path_factory):
+    scratch = tmp_path_factory.mktemp("dask")  # not the shared /tmp/dask-scratch-space
+    with (
+        dask.config.set({"temporary-directory": str(scratch)}),
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        ) as cluster,
+    ):
         yield cluster
 
 
