@@ -112,6 +112,7 @@ class Propagation:
         self.sums = [None] + [np.empty(0, dtype) for _ in range(self.n_threads - 1)]
         self.theta = self.params = None
         self._stack = self._pool = None
+        self._unpacked = {}
 
     def __enter__(self):
         self._stack = ExitStack()
@@ -136,6 +137,11 @@ class Propagation:
         if theta is not self.theta:  # the solvers update theta in place
             self.theta, self.params = theta, net.unpack(theta, n_x, n_h, n_y)
         n = X.shape[0]
+        if self.n_threads == 1:
+            loss = self._shard(0, X, Y, s, 0, n, grad)
+            W1, _, W2, _ = self.params
+            grads = self._views(grad)
+            return float(net.finish(loss, grad, grads, W1, W2, alpha, m)), grad
         bounds = np.linspace(0, n, self.n_threads + 1).astype(int)
         sums = [grad, *self.sums[1:]]
         for i in range(1, len(sums)):
@@ -153,15 +159,22 @@ class Propagation:
         for other in sums[1:]:
             grad += other
         W1, _, W2, _ = self.params
-        grads = net.unpack(grad, n_x, n_h, n_y)
+        grads = self._views(grad)
         return float(net.finish(loss, grad, grads, W1, W2, alpha, m)), grad
+
+    def _views(self, flat):
+        """W1, b1, W2, b2 views of a gradient vector, made once per vector."""
+        views = self._unpacked.get(id(flat))
+        if views is None or views[0] is not flat:
+            views = self._unpacked[id(flat)] = (flat, net.unpack(flat, *self.dims))
+        return views[1]
 
     def _shard(self, i, X, Y, s, start, stop, flat_sums):
         """Σ over the blocks of rows ``start:stop`` with thread ``i``'s
         buffers: returns the loss sum and leaves the gradient sums in
         ``flat_sums``."""
         flat_sums[...] = 0
-        sums = net.unpack(flat_sums, *self.dims)
+        sums = self._views(flat_sums)
         loss = 0.0
         for a in range(start, stop, self.rows):
             b = min(a + self.rows, stop)

@@ -178,6 +178,7 @@ class Buffers:
         self.Z2 = np.empty((rows, n_y), dtype=dtype)  # Z2, then A2, then dZ2
         self.dW1 = np.empty((n_h, n_x), dtype=dtype)  # one block's dW1, dW2
         self.dW2 = np.empty((n_y, n_h), dtype=dtype)
+        self.ones = np.ones(rows, dtype=dtype)  # Σ over rows as 1ᵀ·dZ (BLAS)
 
 
 def accumulate(X, Y, s, W1, b1, W2, b2, activation, output, grads, buffers):
@@ -213,12 +214,13 @@ def accumulate(X, Y, s, W1, b1, W2, b2, activation, output, grads, buffers):
     dZ2 = np.subtract(A2, Y, out=A2)  #               dZ2 = A2 − Y
     if s is not None:
         dZ2 *= s[:, None]
+    ones = buffers.ones[:m]
     dW2 += np.matmul(dZ2.T, A1, out=buffers.dW2)  #   dW2 = dZ2ᵀ·A1
-    db2 += dZ2.sum(axis=0)  #                         db2 = Σ dZ2
-    np.matmul(dZ2, W2, out=dZ1)
+    db2 += ones @ dZ2  #                              db2 = Σ dZ2
+    np.dot(dZ2, W2, out=dZ1)  # (np.matmul is slow for an outer product)
     dZ1 *= DERIVATIVES[activation](A1, out=A1)  #     dZ1 = dZ2·W2 ∗ g′(Z1)
     dW1 += matmul_into(dZ1.T, X, out=buffers.dW1)  #  dW1 = dZ1ᵀ·X
-    db1 += dZ1.sum(axis=0)  #                         db1 = Σ dZ1
+    db1 += ones @ dZ1  #                              db1 = Σ dZ1
     return loss
 
 
