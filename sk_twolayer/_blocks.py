@@ -36,6 +36,8 @@ BLOCK_BYTES = 1 << 20
 #: Multiply-adds of an epoch below which one thread does all the work (the
 #: hand-off to a second thread costs about as much as this much arithmetic).
 MIN_PARALLEL_WORK = 1 << 21
+#: The same for prediction, which has a third of the work per row.
+MIN_PARALLEL_PREDICT = 1 << 25
 
 
 def block_rows(n_h, itemsize):
@@ -136,6 +138,10 @@ class Propagation:
         n_x, n_h, n_y = self.dims
         if theta is not self.theta:  # the solvers update theta in place
             self.theta, self.params = theta, net.unpack(theta, n_x, n_h, n_y)
+            self.W1T = np.empty((n_x, n_h), dtype=theta.dtype)
+        W1, b1, W2, b2 = self.params
+        np.copyto(self.W1T, W1.T)  # read by every thread
+        self.weights = self.W1T, b1, W2, b2
         n = X.shape[0]
         if self.n_threads == 1:
             loss = self._shard(0, X, Y, s, 0, n, grad)
@@ -182,7 +188,7 @@ class Propagation:
                 X[a:b],
                 Y[a:b],
                 None if s is None else s[a:b],
-                *self.params,
+                *self.weights,
                 self.activation,
                 self.output,
                 sums,
@@ -216,19 +222,20 @@ def logits(X, W1, b1, W2, b2, activation):
 
     Small inputs take :func:`_network.forward` as it is; large dense ones go
     in blocks of rows (the memory beyond X and Z2 stays a few blocks) on one
-    thread per core, like training.
+    thread per core, like training (the activation then runs on every core).
     """
     n, n_x = X.shape
     (n_h, _), (n_y, _) = W1.shape, W2.shape
     threads = 1
-    if not sp.issparse(X) and n * n_h * (n_x + n_y) >= MIN_PARALLEL_WORK:
+    if not sp.issparse(X) and n * n_h * (n_x + n_y) >= MIN_PARALLEL_PREDICT:
         threads = available_threads()
-    if threads == 1 and n * n_h * X.dtype.itemsize <= 4 * BLOCK_BYTES:
+    if threads == 1:
         return net.forward(X, W1, b1, W2, b2, activation)[1]
     dtype = np.result_type(X.dtype, W1.dtype, b1.dtype, W2.dtype, b2.dtype)
     if dtype.kind != "f":
         dtype = np.dtype(np.float64)
     Z2 = np.empty((n, n_y), dtype=dtype)
+    W1T = np.ascontiguousarray(W1.T)  # BLAS is fastest with it
     rows = block_rows(n_h, dtype.itemsize)
     bounds = np.linspace(0, n, threads + 1).astype(int)
 
@@ -238,7 +245,7 @@ def logits(X, W1, b1, W2, b2, activation):
             b = min(a + rows, stop)
             A1 = net.ACTIVATIONS[activation](
                 np.add(
-                    net.matmul_into(X[a:b], W1.T, out=Z1[: b - a]), b1, out=Z1[: b - a]
+                    net.matmul_into(X[a:b], W1T, out=Z1[: b - a]), b1, out=Z1[: b - a]
                 ),
                 out=Z1[: b - a],
             )

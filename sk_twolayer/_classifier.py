@@ -67,6 +67,21 @@ MERGE_LIMIT_BYTES = 8 * 2**20
 _FLOAT_DTYPES = (np.dtype(np.float64), np.dtype(np.float32))
 
 
+def _binarize(encoder, y, multilabel, dtype):
+    """The 0/1 targets Y, as ``encoder.transform(y)`` gives them, built from
+    the class codes without its intermediate integer matrices (a few bytes a
+    row instead of tens, for large data)."""
+    if multilabel:
+        Y = encoder.transform(y)
+        return np.asarray(Y.toarray() if hasattr(Y, "toarray") else Y, dtype=dtype)
+    codes = np.searchsorted(encoder.classes_, y)
+    if encoder.y_type_ == "binary":
+        return (codes == 1).astype(dtype)[:, None]
+    Y = np.zeros((len(codes), len(encoder.classes_)), dtype=dtype)
+    np.put_along_axis(Y, codes[:, None], 1, axis=1)
+    return Y
+
+
 def _nbytes(X):
     return X.data.nbytes if sp.issparse(X) else X.nbytes
 
@@ -739,7 +754,7 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         X, y = self._validate_training_data(X, y, reset=not warm)
         encoder = self._label_binarizer if warm else None
         Y, sample_weight, labels = self._encode_targets(X, y, sample_weight, encoder)
-        self._check_two_classes(labels, sample_weight)
+        self._check_two_classes(labels, sample_weight, self.classes_)
         rng = check_random_state(self.random_state)
         params = self._initial_params(
             X, Y, sample_weight, rng, warm="warm_start" if warm else None
@@ -1080,10 +1095,11 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             encoder = LabelBinarizer().fit(y)
         else:
             self._check_targets_agree(y, target_type, encoder, partial)
-        Y = encoder.transform(y)
-        Y = np.asarray(Y.toarray() if hasattr(Y, "toarray") else Y, dtype=X.dtype)
+        Y = _binarize(encoder, y, multilabel, X.dtype)
 
         weighted = sample_weight is not None or self.class_weight is not None
+        if not weighted:  # no array of ones: large data stay lean
+            return self._set_encoder(encoder, Y), None, (None if multilabel else y)
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=X.dtype, ensure_non_negative=True
         )
@@ -1098,14 +1114,16 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
             ).astype(X.dtype)
         if not sample_weight.sum() > 0:
             raise ValueError("sample_weight sums to zero: no sample has any weight.")
+        return self._set_encoder(encoder, Y), sample_weight, (None if multilabel else y)
 
+    def _set_encoder(self, encoder, Y):
         self._label_binarizer = encoder
         self.classes_ = encoder.classes_
         self.out_activation_ = (
             "softmax" if encoder.y_type_ == "multiclass" else "sigmoid"
         )
         self.n_outputs_ = Y.shape[1]
-        return Y, (sample_weight if weighted else None), (None if multilabel else y)
+        return Y
 
     def _check_targets_agree(self, y, target_type, encoder, partial):
         """y must fit the classes of a fitted model (warm start, partial_fit)."""
@@ -1157,13 +1175,13 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
         return LabelBinarizer().fit(classes)
 
     @staticmethod
-    def _check_two_classes(labels, sample_weight):
-        """fit needs 2 classes that carry weight (not so multilabel targets)."""
+    def _check_two_classes(labels, sample_weight, classes):
+        """fit needs 2 classes that carry weight (not so multilabel targets);
+        ``classes`` are the sorted labels, which hold every label."""
         if labels is None:
             return
-        classes, index = np.unique(labels, return_inverse=True)
-        weight = np.ones(len(labels)) if sample_weight is None else sample_weight
-        mass = np.bincount(index.ravel(), weights=weight, minlength=len(classes))
+        index = np.searchsorted(classes, labels)
+        mass = np.bincount(index, weights=sample_weight, minlength=len(classes))
         present = classes[mass > 0]
         if len(present) < 2:
             raise ValueError(
@@ -1222,9 +1240,12 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
 
     def _log_priors(self, Y, sample_weight):
         """Output biases of the best constant model: the class log-priors."""
-        w = np.ones(len(Y)) if sample_weight is None else sample_weight
-        w = _power_of_two_scaled(w)
-        p = np.clip((w @ Y) / w.sum(), 1e-6, 1 - 1e-6)
+        if sample_weight is None:
+            p = Y.mean(axis=0, dtype=np.float64)
+        else:
+            w = _power_of_two_scaled(sample_weight)
+            p = (w @ Y) / w.sum()
+        p = np.clip(p, 1e-6, 1 - 1e-6)
         if self.out_activation_ == "softmax":
             return np.log(p)
         return np.log(p) - np.log1p(-p)

@@ -161,10 +161,12 @@ def initialize(n_x, n_h, n_y, init, activation, random_state, dtype=np.float64):
 
 
 def forward(X, W1, b1, W2, b2, activation):
-    """Forward propagation to the logits; returns A1 and Z2."""
-    Z1 = safe_sparse_dot(X, W1.T) + b1
-    A1 = ACTIVATIONS[activation](Z1)
-    Z2 = A1 @ W2.T + b2
+    """Forward propagation to the logits; returns A1 and Z2 (new arrays)."""
+    Z1 = safe_sparse_dot(X, np.ascontiguousarray(W1.T), dense_output=True)
+    Z1 = np.add(Z1, b1, out=Z1 if Z1.dtype == np.result_type(Z1, b1) else None)
+    A1 = ACTIVATIONS[activation](Z1, out=Z1)
+    Z2 = A1 @ W2.T
+    Z2 += b2
     return A1, Z2
 
 
@@ -181,8 +183,11 @@ class Buffers:
         self.ones = np.ones(rows, dtype=dtype)  # Σ over rows as 1ᵀ·dZ (BLAS)
 
 
-def accumulate(X, Y, s, W1, b1, W2, b2, activation, output, grads, buffers):
+def accumulate(X, Y, s, W1T, b1, W2, b2, activation, output, grads, buffers):
     """Forward and backward propagation over the rows of one block.
+
+    ``W1T`` is W1ᵀ as a C-contiguous array (``np.ascontiguousarray(W1.T)``):
+    BLAS multiplies by it up to 1.4× faster than by the transposed view.
 
     Adds the block's sums to ``grads = (dW1, db1, dW2, db2)`` — without the
     division by ``m`` or the L2 term, which :func:`finish` applies once all
@@ -195,7 +200,7 @@ def accumulate(X, Y, s, W1, b1, W2, b2, activation, output, grads, buffers):
     Z1, dZ1, Z2 = buffers.Z1[:m], buffers.dZ1[:m], buffers.Z2[:m]
 
     # Forward propagation
-    matmul_into(X, W1.T, out=Z1)
+    matmul_into(X, W1T, out=Z1)
     Z1 += b1  #                                       Z1 = X·W1ᵀ + b1
     A1 = ACTIVATIONS[activation](Z1, out=Z1)  #       A1 = g(Z1)
     np.matmul(A1, W2.T, out=Z2)
@@ -257,7 +262,17 @@ def loss_and_gradients(
     m = X.shape[0] if sample_weight is None else sample_weight.sum()
     buffers = Buffers(X.shape[0], n_x, n_h, n_y, theta.dtype)
     loss = accumulate(
-        X, Y, sample_weight, W1, b1, W2, b2, activation, output, grads, buffers
+        X,
+        Y,
+        sample_weight,
+        np.ascontiguousarray(W1.T),
+        b1,
+        W2,
+        b2,
+        activation,
+        output,
+        grads,
+        buffers,
     )
     return float(finish(loss, grad, grads, W1, W2, alpha, m)), grad
 

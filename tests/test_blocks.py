@@ -23,6 +23,7 @@ def many_blocks_and_threads(monkeypatch):
     """Blocks of 64 rows, three threads, whatever the size of the data."""
     monkeypatch.setattr(_blocks, "BLOCK_BYTES", 1)
     monkeypatch.setattr(_blocks, "MIN_PARALLEL_WORK", 0)
+    monkeypatch.setattr(_blocks, "MIN_PARALLEL_PREDICT", 0)
     monkeypatch.setattr(_blocks, "available_threads", lambda: 3)
 
 
