@@ -21,7 +21,7 @@ time is the median of several repeats, the contenders interleaved
 round-robin in the same run; ratios are ours / MLPClassifier (below 1:
 TwoLayerClassifier is faster).
 
-    python benchmarks/bench_speed.py            # full run, ~3 min on 2 cores
+    python benchmarks/bench_speed.py            # full run, ~13 min on 2 cores
     python benchmarks/bench_speed.py --quick    # toy size (the smoke test)
 
 The tables are printed and written to ``benchmarks/speed.md`` (``--out`` to
