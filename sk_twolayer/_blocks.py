@@ -18,17 +18,14 @@ bit on a given machine and thread count; the result equals the one-block
 computation to float rounding.
 """
 
-import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from functools import lru_cache
+from contextlib import ExitStack
 
 import numpy as np
 import scipy.sparse as sp
-from threadpoolctl import ThreadpoolController
 
 from . import _network as net
+from ._blas import available_threads, blas_on_one_thread, scipy_own_blas
 
 #: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair stays in a
 #: core's L2 cache.
@@ -45,62 +42,20 @@ def block_rows(n_h, itemsize):
     return int(np.clip(BLOCK_BYTES // (n_h * itemsize), 64, 8192))
 
 
-@lru_cache(maxsize=1)
-def _blas_controller():
-    return ThreadpoolController().select(user_api="blas")
-
-
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limiter = None
-
-
-@contextmanager
-def single_threaded_blas():
-    """BLAS on one thread while any of our parallel sections runs.
-
-    BLAS's thread count is global to the process: the first section to
-    start sets it to 1 and the last to end restores it, so that concurrent
-    fits and predictions (from a user's threads) cannot leave it changed.
-    """
-    global _blas_users, _blas_limiter
-    with _blas_lock:
-        if _blas_users == 0:
-            _blas_limiter = _blas_controller().limit(limits=1)
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1
-            if _blas_users == 0:
-                _blas_limiter.restore_original_limits()
-                _blas_limiter = None
-
-
-def available_threads():
-    """How many threads to use: as many as BLAS would (which follows
-    ``OMP_NUM_THREADS``, ``threadpoolctl`` limits and joblib's workers), at
-    most the cores this process may run on."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    blas = [c.num_threads for c in _blas_controller().lib_controllers]
-    return max(1, min([cores, *blas]))
-
-
 class Propagation:
     """Σ of the loss and of its gradient over the rows of ``X``, for rows up
     to ``max_rows`` at a time: blocks of rows, one contiguous shard of them
     per thread, buffers allocated once.
 
     Use it as a context manager: inside, when it works on several threads,
-    BLAS runs single-threaded (each shard's thread is a BLAS caller).
+    BLAS runs single-threaded (each shard's thread is a BLAS caller); on one
+    thread, scipy's own BLAS (``_network``'s rank-one updates) does, so that
+    its idle threads do not compete with numpy's.
     """
 
     def __init__(self, n_x, n_h, n_y, dtype, max_rows, activation, output, parallel):
         self.dims = (n_x, n_h, n_y)
+        self.n_w = net.n_weights(n_x, n_h, n_y)
         self.activation, self.output = activation, output
         rows = block_rows(n_h, dtype.itemsize)
         threads = 1
@@ -118,8 +73,10 @@ class Propagation:
 
     def __enter__(self):
         self._stack = ExitStack()
-        if self.n_threads > 1:
-            self._stack.enter_context(single_threaded_blas())
+        if self.n_threads == 1:
+            self._stack.enter_context(blas_on_one_thread(scipy_own_blas()))
+        else:
+            self._stack.enter_context(blas_on_one_thread())
             self._pool = self._stack.enter_context(
                 ThreadPoolExecutor(self.n_threads - 1)
             )
@@ -145,9 +102,7 @@ class Propagation:
         n = X.shape[0]
         if self.n_threads == 1:
             loss = self._shard(0, X, Y, s, 0, n, grad)
-            W1, _, W2, _ = self.params
-            grads = self._views(grad)
-            return float(net.finish(loss, grad, grads, W1, W2, alpha, m)), grad
+            return float(net.finish(loss, grad, theta, alpha, m, self.n_w)), grad
         bounds = np.linspace(0, n, self.n_threads + 1).astype(int)
         sums = [grad, *self.sums[1:]]
         for i in range(1, len(sums)):
@@ -164,9 +119,7 @@ class Propagation:
             loss += future.result()
         for other in sums[1:]:
             grad += other
-        W1, _, W2, _ = self.params
-        grads = self._views(grad)
-        return float(net.finish(loss, grad, grads, W1, W2, alpha, m)), grad
+        return float(net.finish(loss, grad, theta, alpha, m, self.n_w)), grad
 
     def _views(self, flat):
         """W1, b1, W2, b2 views of a gradient vector, made once per vector."""
@@ -179,7 +132,8 @@ class Propagation:
         """Σ over the blocks of rows ``start:stop`` with thread ``i``'s
         buffers: returns the loss sum and leaves the gradient sums in
         ``flat_sums``."""
-        flat_sums[...] = 0
+        if start == stop:
+            flat_sums[...] = 0
         sums = self._views(flat_sums)
         loss = 0.0
         for a in range(start, stop, self.rows):
@@ -193,6 +147,7 @@ class Propagation:
                 self.output,
                 sums,
                 self.buffers[i],
+                first=a == start,
             )
         return loss
 
@@ -254,7 +209,7 @@ def logits(X, W1, b1, W2, b2, activation):
     if threads == 1:
         shard(0, n)
         return Z2
-    with single_threaded_blas(), ThreadPoolExecutor(threads - 1) as pool:
+    with blas_on_one_thread(), ThreadPoolExecutor(threads - 1) as pool:
         futures = [pool.submit(shard, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
         shard(bounds[0], bounds[1])
         for future in futures:

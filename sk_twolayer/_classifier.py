@@ -180,6 +180,7 @@ class _BatchLoss(Propagation):
             not sp.issparse(X),
         )
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.sparse = sp.issparse(X)
         self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
         self.alpha = alpha
         self.X_rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
@@ -189,11 +190,12 @@ class _BatchLoss(Propagation):
     def _rows(self, rows):
         """X, Y and the weights of the batch (views for a slice)."""
         X, Y, s = self.X, self.Y, self.sample_weight
-        if isinstance(rows, slice) or sp.issparse(X):
+        if isinstance(rows, slice) or self.sparse:
             return X[rows], Y[rows], None if s is None else s[rows]
         m = len(rows)
-        Xb = np.take(X, rows, axis=0, out=self.X_rows[:m])
-        Yb = np.take(Y, rows, axis=0, out=self.Y_rows[:m])
+        # mode="clip" (the rows are valid) spares take a buffered copy.
+        Xb = X.take(rows, axis=0, out=self.X_rows[:m], mode="clip")
+        Yb = Y.take(rows, axis=0, out=self.Y_rows[:m], mode="clip")
         return Xb, Yb, None if s is None else s[rows]
 
     def __call__(self, theta, rows):

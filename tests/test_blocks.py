@@ -96,6 +96,14 @@ def blas_threads():
     return [info["num_threads"] for info in threadpool_info()]
 
 
+def blas_by_path():
+    return {
+        info["filepath"]: info["num_threads"]
+        for info in threadpool_info()
+        if info["user_api"] == "blas"
+    }
+
+
 def test_blas_threads_are_restored_after_fits_from_many_threads(
     many_blocks_and_threads,
 ):
@@ -106,16 +114,76 @@ def test_blas_threads_are_restored_after_fits_from_many_threads(
     def fit(seed):
         barrier.wait()  # all four fits overlap
         clf = TwoLayerClassifier(n_hidden=4, max_iter=3, random_state=seed)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            return clf.fit(X, y).predict_proba(X)
+        return clf.fit(X, y).predict_proba(X)
 
-    with ThreadPoolExecutor(4) as pool:
+    # (catch_warnings is process-wide: set once, around all the threads)
+    with warnings.catch_warnings(), ThreadPoolExecutor(4) as pool:
+        warnings.simplefilter("ignore", ConvergenceWarning)
         results = list(pool.map(fit, range(4)))
     assert all(P.shape == (300, 2) for P in results)
     assert blas_threads() == before
     with pytest.raises(ValueError, match="diverged"):  # an error inside, too
         TwoLayerClassifier(solver="gd", learning_rate=1e9, alpha=0).fit(X * 1e3, y)
+    assert blas_threads() == before
+
+
+@pytest.mark.parametrize("solver", ["adam", "gd", "lbfgs"])
+def test_blas_threads_are_restored_after_concurrent_single_threaded_fits(solver):
+    """Without threads of our own, a fit keeps only scipy's own BLAS on one
+    thread, and four overlapping fits leave every library as it was."""
+    before = blas_threads()
+    X, y = np.random.RandomState(0).randn(300, 3), np.arange(300) % 2
+    barrier = threading.Barrier(4)
+
+    def fit(seed):
+        barrier.wait()
+        clf = TwoLayerClassifier(n_hidden=4, solver=solver, max_iter=5)
+        return clf.set_params(random_state=seed).fit(X, y).predict_proba(X)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with ThreadPoolExecutor(4) as pool:
+            assert all(P.shape == (300, 2) for P in pool.map(fit, range(4)))
+    assert blas_threads() == before
+
+
+def test_scipy_blas_is_on_one_thread_during_a_fit(monkeypatch):
+    from sk_twolayer import _blas
+
+    own = _blas.scipy_own_blas()
+    if not own:
+        pytest.skip("scipy and numpy share one BLAS here")
+    seen = []
+    accumulate = net.accumulate
+
+    def spy(*args, **kwargs):
+        seen.append(blas_by_path()[own[0]])
+        return accumulate(*args, **kwargs)
+
+    monkeypatch.setattr(net, "accumulate", spy)
+    X, y = np.random.RandomState(0).randn(300, 3), np.arange(300) % 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        TwoLayerClassifier(n_hidden=4, solver="adam", max_iter=2).fit(X, y)
+    assert seen and set(seen) == {1}
+
+
+def test_one_thread_sections_may_overlap_in_any_order():
+    """Sections for different sets of libraries, ending in another order
+    than they started: each library is restored when its last one ends."""
+    from contextlib import ExitStack
+
+    from sk_twolayer import _blas
+
+    before = blas_threads()
+    some = tuple(_blas._libraries())[-1:]
+    first, second = ExitStack(), ExitStack()
+    first.enter_context(_blas.blas_on_one_thread())
+    second.enter_context(_blas.blas_on_one_thread(some))
+    assert set(blas_by_path().values()) == {1}
+    first.close()  # the libraries of the second section stay limited
+    assert all(blas_by_path()[path] == 1 for path in some)
+    second.close()
     assert blas_threads() == before
 
 

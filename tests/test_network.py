@@ -31,6 +31,16 @@ OUTPUT_CASES = {
 }
 
 
+@pytest.fixture(params=["numpy", "blas"])
+def broadcasts(request, monkeypatch):
+    """Run with NumPy's broadcasts, and with the BLAS helpers forced down to
+    these tiny arrays (they start at a few thousand elements)."""
+    if request.param == "blas":
+        monkeypatch.setattr(net, "MIN_BLAS_ADD", 0)
+        monkeypatch.setattr(net, "MIN_BLAS_PRODUCT", 0)
+    return request.param
+
+
 @pytest.mark.parametrize(
     "activation, case, weighted, alpha",
     list(
@@ -39,7 +49,9 @@ OUTPUT_CASES = {
         )
     ),
 )
-def test_backward_pass_matches_central_differences(activation, case, weighted, alpha):
+def test_backward_pass_matches_central_differences(
+    activation, case, weighted, alpha, broadcasts
+):
     output, n_y = OUTPUT_CASES[case]
     X, Y, sample_weight, theta = _problem(output, n_y, weighted)
 
@@ -111,6 +123,66 @@ def test_cross_entropy_matches_the_textbook_formula_for_moderate_logits():
     S = 1 / (1 + np.exp(-Z))
     expected = -(Y * np.log(S) + (1 - Y) * np.log(1 - S)).sum(1)
     assert_allclose(net.cross_entropy(Z, Y, "sigmoid"), expected)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_total_cross_entropy_is_the_weighted_sum_over_samples(output, weighted):
+    rng = np.random.RandomState(2)
+    Z = rng.randn(30, 3) * 4
+    Y = np.eye(3)[rng.randint(3, size=30)]
+    s = rng.uniform(0.1, 3, size=30) if weighted else None
+    per_sample = net.cross_entropy(Z, Y, output)
+    expected = per_sample.sum() if s is None else s @ per_sample
+    total = net.total_cross_entropy(Z, Y, s, output)
+    assert isinstance(total, float)
+    assert total == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("n_y", [1, 3])
+def test_blas_helpers_equal_numpy_broadcasts(dtype, n_y, broadcasts):
+    rng = np.random.RandomState(3)
+    Z, b = rng.randn(40, 7).astype(dtype), rng.randn(7).astype(dtype)
+    A, B = rng.randn(40, n_y).astype(dtype), rng.randn(n_y, 7).astype(dtype)
+    expected_sum, expected_product = Z + b, A @ B
+    out = np.full((40, 7), np.nan, dtype=dtype)
+    assert net.add_to_rows(Z, b, np.ones(40, dtype)) is Z
+    assert net.product_into(A, B, out=out) is out
+    rtol = 1e-6 if dtype == np.float32 else 1e-14
+    assert_allclose(Z, expected_sum, rtol=rtol)
+    assert_allclose(out, expected_product, rtol=rtol)
+
+
+def test_blas_helpers_fall_back_for_arrays_blas_cannot_write(monkeypatch):
+    """A strided view, another dtype or an integer array go to NumPy, which
+    still writes in place (BLAS would have written into a copy)."""
+    monkeypatch.setattr(net, "MIN_BLAS_ADD", 0)
+    monkeypatch.setattr(net, "MIN_BLAS_PRODUCT", 0)
+    rng = np.random.RandomState(4)
+    base = rng.randn(40, 14)
+    for Z, b in [
+        (base[:, ::2], rng.randn(7)),  # not contiguous
+        (rng.randn(40, 7).astype(np.float32), rng.randn(7)),  # mixed types
+        (np.arange(280).reshape(40, 7), np.arange(7)),  # integers
+    ]:
+        expected = Z + b
+        net.add_to_rows(Z, b, np.ones(40))
+        assert_allclose(Z, expected)
+    A, B = rng.randn(40, 2), rng.randn(2, 7)
+    out = np.zeros((7, 40)).T  # F-ordered: BLAS would return a copy
+    net.product_into(A, B, out=out)
+    assert_allclose(out, A @ B)
+
+
+def test_weights_come_first_in_theta():
+    """The L2 term's slice: theta[:n_weights] holds W1 and W2."""
+    rng = np.random.RandomState(0)
+    params = (rng.randn(N_H, N_X), rng.randn(N_H), rng.randn(2, N_H), rng.randn(2))
+    theta = net.pack(*params)
+    n_w = net.n_weights(N_X, N_H, 2)
+    assert n_w == params[0].size + params[2].size
+    assert_allclose(theta[:n_w], np.concatenate([params[0].ravel(), params[2].ravel()]))
 
 
 def test_pack_and_unpack_are_inverse_views():

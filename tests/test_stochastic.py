@@ -351,3 +351,39 @@ def test_early_stopping_does_not_return_the_constant_start():
     assert max(clf.validation_loss_curve_[:10]) > first  # the rise happens
     assert clf.best_validation_loss_ < first - 0.1
     assert clf.score(X, y) > 0.75
+
+
+# ------------------------------------------------------------------- Adam
+
+
+def _textbook_adam(theta, grads, lr, betas, eps):
+    """MLPClassifier's Adam, line for line; ``betas[i]`` apply at step i."""
+    m = v = np.zeros_like(theta)
+    for t, (g, (b1, b2)) in enumerate(zip(grads, betas), start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g**2
+        theta = theta - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+    return theta
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adam_with_scaled_moments_takes_the_textbook_steps(dtype):
+    """The scaled moments are an implementation detail: the steps are
+    MLPClassifier's, also when set_params changes β between partial_fit
+    calls (the unscaled moments carry over)."""
+    from sk_twolayer._solvers import Adam
+
+    rng = np.random.RandomState(0)
+    theta0 = rng.randn(50).astype(dtype)
+    grads = [
+        (rng.randn(50) * 10.0 ** rng.randint(-6, 2)).astype(dtype) for _ in range(12)
+    ]
+    betas = [(0.9, 0.999)] * 5 + [(0.5, 0.99)] * 7
+    adam = Adam(50, dtype, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
+    theta = theta0.copy()
+    for g, (b1, b2) in zip(grads, betas):
+        adam.beta_1, adam.beta_2 = b1, b2
+        adam.step(theta, g)
+        assert theta.dtype == dtype
+    expected = _textbook_adam(theta0.astype(float), grads, 0.01, betas, 1e-8)
+    assert_allclose(theta, expected, rtol=1e-10 if dtype == np.float64 else 1e-5)
