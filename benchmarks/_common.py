@@ -83,9 +83,21 @@ def machine_lines():
     ]
 
 
+#: Seconds of rest before each timed run. After a call that used several
+#: threads, OpenBLAS's idle threads spin for 2^28 cycles (about 0.1 s here)
+#: before they sleep, and meanwhile they take turns on the cores with any
+#: thread that wants them: a contender timed right after another one's BLAS
+#: work pays for it (measured: a 60 000-row predict_proba on our two threads
+#: took 37.7 ms right after MLPClassifier's, 25.6 ms after a pause; a 20-epoch
+#: gd fit 467 ms against 416 ms). The pause gives each run a quiet machine.
+#: ``--quick`` runs set it to 0.
+SETTLE = 0.15
+
+
 def interleaved(tasks, repeats, warmup=1):
     """Time every task ``repeats`` times, round-robin (the order reversed
-    every other round), after ``warmup`` untimed rounds.
+    every other round), after ``warmup`` untimed rounds, each timed run
+    after a pause of ``SETTLE`` seconds.
 
     ``tasks`` maps a name to a callable returning the count to divide the
     time by (e.g. the number of epochs run), or None for 1. Returns
@@ -95,6 +107,8 @@ def interleaved(tasks, repeats, warmup=1):
     times = {name: [] for name in names}
     for round_ in range(warmup + repeats):
         for name in names if round_ % 2 == 0 else names[::-1]:
+            if SETTLE and round_ >= warmup:
+                time.sleep(SETTLE)
             start = time.perf_counter()
             count = tasks[name]()
             seconds = time.perf_counter() - start

@@ -21,7 +21,7 @@ time is the median of several repeats, the contenders interleaved
 round-robin in the same run; ratios are ours / MLPClassifier (below 1:
 TwoLayerClassifier is faster).
 
-    python benchmarks/bench_speed.py            # full run, ~13 min on 2 cores
+    python benchmarks/bench_speed.py            # full run, ~16 min on 2 cores
     python benchmarks/bench_speed.py --quick    # toy size (the smoke test)
 
 The tables are printed and written to ``benchmarks/speed.md`` (``--out`` to
@@ -42,6 +42,7 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import _common
 import numpy as np
 from _common import interleaved, machine_lines, write_results
 from sklearn.datasets import make_classification
@@ -334,6 +335,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats = args.repeats or (2 if args.quick else 7)
+    if args.quick:
+        _common.SETTLE = 0  # no pauses at toy size (the smoke test)
     single_rows = 20 if args.quick else 300
     reference = sizes[min(REFERENCE_GD, len(sizes) - 1)]  # 60 000 × 50, h=100
     adam_reference = sizes[min(REFERENCE_ADAM, len(sizes) - 1)]
@@ -383,7 +386,9 @@ def main(argv=None):
                         p["ours single"] / p["MLP single"],
                         0.25,
                     )
-        a = bench_adam(X64, y, size, repeats)
+        # Twice the repeats: an Adam fit is short, and its ratio moved by
+        # ±10 % between runs of 7 on the 2-core machine.
+        a = bench_adam(X64, y, size, 2 * repeats)
         adam_rows.append(
             f"| {name} | {adam_epochs} | {-(-n // 200)} | {a['ours'] * 1e3:.3g} "
             f"| {a['MLP'] * 1e3:.3g} | **{ratio(a['ours'], a['MLP'])}** |"
@@ -431,8 +436,10 @@ def main(argv=None):
         "",
         *machine_lines(),
         f"- Command: `{command}` ({time.perf_counter() - started:.0f} s); "
-        f"every time is the median of {repeats} interleaved repeats; "
-        "ratios are ours / MLPClassifier (below 1: ours is faster)",
+        f"every time is the median of {repeats} interleaved repeats "
+        f"({2 * repeats} for Adam), each after a {_common.SETTLE} s pause "
+        "(see `SETTLE` in `_common.py`); ratios are ours / MLPClassifier "
+        "(below 1: ours is faster)",
         "",
         "## Targets",
         "",
