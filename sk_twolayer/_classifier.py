@@ -1243,10 +1243,21 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
     def _log_priors(self, Y, sample_weight):
         """Output biases of the best constant model: the class log-priors."""
         if sample_weight is None:
-            p = Y.mean(axis=0, dtype=np.float64)
+            p = Y.mean(axis=0, dtype=np.float64)  # counts: exact in any order
         else:
+            # Each sum taken over its weights sorted, so that it rounds the same
+            # for any order of the rows: a last bit of b2 that depended on the
+            # order would change the whole solver path (w @ Y did, by 1e-7 in
+            # float32, and 15 gd steps grew it to 7e-5).
             w = _power_of_two_scaled(sample_weight)
-            p = (w @ Y) / w.sum()
+            total = np.sort(w).sum(dtype=np.float64)
+            p = np.array(
+                [
+                    np.sort(w[Y[:, k] > 0]).sum(dtype=np.float64)
+                    for k in range(Y.shape[1])
+                ]
+            )
+            p /= total
         p = np.clip(p, 1e-6, 1 - 1e-6)
         if self.out_activation_ == "softmax":
             return np.log(p)
