@@ -84,7 +84,8 @@ def machine_lines():
 
 
 #: Seconds of rest before each timed run. After a call that used several
-#: threads, OpenBLAS's idle threads spin for 2^28 cycles (about 0.1 s here)
+#: threads, OpenBLAS's idle threads spin for 2^28 CPU cycles by default
+#: (about 0.1 s at 2.5 GHz)
 #: before they sleep, and meanwhile they take turns on the cores with any
 #: thread that wants them: a contender timed right after another one's BLAS
 #: work pays for it (measured: a 60 000-row predict_proba on our two threads

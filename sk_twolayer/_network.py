@@ -318,7 +318,7 @@ def loss_and_gradients(
 # Adding b1 to every row of Z1, and dZ2·W2 (an outer product when there is one
 # output unit), are where NumPy's broadcasting machinery costs most beside the
 # arithmetic: at a mini-batch's or a block's size (200 to 2 600 rows of 100
-# units) scipy's BLAS did the first 1.9–2.3× and the second (one output unit)
+# units) scipy's BLAS did the first 1.9–2.2× and the second (one output unit)
 # 1.6–1.8× faster on the 2-core benchmark machine. Below about 2 000 and 8 000
 # elements NumPy's own call is the quicker, and it does anything that is not
 # a C-contiguous float array.
