@@ -86,12 +86,17 @@ class Propagation:
         stack, self._stack, self._pool = self._stack, None, None
         return stack.__exit__(*exc_info)
 
-    def evaluate(self, theta, X, Y, s, alpha, m, grad):
+    def evaluate(self, theta, X, Y, s, alpha, m, grad, divide=True, Z2=None):
         """J and ∂J/∂θ (into ``grad``) with the sums over these rows
-        divided by ``m``, and the L2 term ``alpha``."""
+        divided by ``m``, and the L2 term ``alpha``.
+
+        With ``divide=False`` both are left as sums, m times J and ∂J/∂θ
+        (see :func:`_network.finish`); given ``Z2``, the logits of the rows
+        are left there and J lacks the cross-entropy (only the L2 term).
+        """
         if self._stack is None:
             with self:
-                return self.evaluate(theta, X, Y, s, alpha, m, grad)
+                return self.evaluate(theta, X, Y, s, alpha, m, grad, divide, Z2)
         n_x, n_h, n_y = self.dims
         if theta is not self.theta:  # the solvers update theta in place
             self.theta, self.params = theta, net.unpack(theta, n_x, n_h, n_y)
@@ -101,8 +106,10 @@ class Propagation:
         self.weights = self.W1T, b1, W2, b2
         n = X.shape[0]
         if self.n_threads == 1:
-            loss = self._shard(0, X, Y, s, 0, n, grad)
-            return float(net.finish(loss, grad, theta, alpha, m, self.n_w)), grad
+            loss = self._shard(0, X, Y, s, 0, n, grad, Z2)
+            return float(
+                net.finish(loss, grad, theta, alpha, m, self.n_w, divide)
+            ), grad
         bounds = np.linspace(0, n, self.n_threads + 1).astype(int)
         sums = [grad, *self.sums[1:]]
         for i in range(1, len(sums)):
@@ -110,16 +117,16 @@ class Propagation:
                 sums[i] = self.sums[i] = np.empty_like(theta)
         futures = [
             self._pool.submit(
-                self._shard, i, X, Y, s, bounds[i], bounds[i + 1], sums[i]
+                self._shard, i, X, Y, s, bounds[i], bounds[i + 1], sums[i], Z2
             )
             for i in range(1, self.n_threads)
         ]
-        loss = self._shard(0, X, Y, s, bounds[0], bounds[1], grad)
+        loss = self._shard(0, X, Y, s, bounds[0], bounds[1], grad, Z2)
         for future in futures:
             loss += future.result()
         for other in sums[1:]:
             grad += other
-        return float(net.finish(loss, grad, theta, alpha, m, self.n_w)), grad
+        return float(net.finish(loss, grad, theta, alpha, m, self.n_w, divide)), grad
 
     def _views(self, flat):
         """W1, b1, W2, b2 views of a gradient vector, made once per vector."""
@@ -128,10 +135,10 @@ class Propagation:
             views = self._unpacked[id(flat)] = (flat, net.unpack(flat, *self.dims))
         return views[1]
 
-    def _shard(self, i, X, Y, s, start, stop, flat_sums):
+    def _shard(self, i, X, Y, s, start, stop, flat_sums, Z2=None):
         """Σ over the blocks of rows ``start:stop`` with thread ``i``'s
         buffers: returns the loss sum and leaves the gradient sums in
-        ``flat_sums``."""
+        ``flat_sums`` (and the logits in ``Z2``'s rows, when given)."""
         if start == stop:
             flat_sums[...] = 0
         sums = self._views(flat_sums)
@@ -148,6 +155,7 @@ class Propagation:
                 sums,
                 self.buffers[i],
                 first=a == start,
+                Z2=None if Z2 is None else Z2[a:b],
             )
         return loss
 

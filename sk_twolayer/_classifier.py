@@ -159,13 +159,20 @@ def _normalized_weights(sample_weight):
 
 
 class _BatchLoss(Propagation):
-    """Loss and gradient on a mini-batch ``B`` of the rows.
+    """Loss and gradient on the mini-batches of an epoch, for
+    :func:`_solvers.minibatch_descent`.
 
     The L2 term is scaled so that the batches average to the full-batch
     objective: ``J_B = Σ_B s ℓ / m_B + α/(2M) (‖W1‖² + ‖W2‖²)``, with ``m_B``
     the batch's weight and ``M`` the whole training weight (MLPClassifier
     divides by ``m_B`` instead, which makes its penalty depend on the batch
-    size). A shuffled batch's rows are gathered into buffers allocated once.
+    size). A shuffled batch's rows of X are gathered into a buffer allocated
+    once; Y and the weights are put in the epoch's order once an epoch.
+
+    The epoch's loss is the weight-averaged loss of its batches, each at the
+    weights it was computed with (as MLPClassifier reports it): each batch
+    leaves its logits, and :meth:`epoch_loss` takes the cross-entropy of all
+    of them at once (100 batches of 200 rows spent 10 µs each on their own).
     """
 
     def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h, batch):
@@ -184,27 +191,55 @@ class _BatchLoss(Propagation):
         self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
         self.alpha = alpha
         self.X_rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
-        self.Y_rows = np.empty((batch, Y.shape[1]), dtype=Y.dtype)
+        self.logits = np.empty(Y.shape, dtype=X.dtype)
         self.grad = None
+        self.order = None
+        self._Y, self._s = Y, sample_weight  # in the epoch's order
+        self._penalty = 0.0
 
-    def _rows(self, rows):
-        """X, Y and the weights of the batch (views for a slice)."""
-        X, Y, s = self.X, self.Y, self.sample_weight
-        if isinstance(rows, slice) or self.sparse:
-            return X[rows], Y[rows], None if s is None else s[rows]
-        m = len(rows)
+    def start_epoch(self, order):
+        """Begin an epoch whose rows are ``order`` (None: as they are)."""
+        self.order, Y, s = order, self.Y, self.sample_weight
+        if order is None:
+            self._Y, self._s = Y, s
+        else:
+            if self._Y is Y:
+                self._Y = np.empty_like(Y)
+            Y.take(order, axis=0, out=self._Y, mode="clip")
+            self._s = None if s is None else s[order]
+        self._penalty = 0.0
+
+    def _rows(self, batch):
+        """X, Y and the weights of the batch (views when not shuffled)."""
+        Y = self._Y[batch]
+        s = None if self._s is None else self._s[batch]
+        if self.order is None:
+            return self.X[batch], Y, s
+        rows = self.order[batch]
+        if self.sparse:
+            return self.X[rows], Y, s
         # mode="clip" (the rows are valid) spares take a buffered copy.
-        Xb = X.take(rows, axis=0, out=self.X_rows[:m], mode="clip")
-        Yb = Y.take(rows, axis=0, out=self.Y_rows[:m], mode="clip")
-        return Xb, Yb, None if s is None else s[rows]
+        X = self.X.take(rows, axis=0, out=self.X_rows[: len(rows)], mode="clip")
+        return X, Y, s
 
-    def __call__(self, theta, rows):
-        X, Y, s = self._rows(rows)
-        m = X.shape[0] if s is None else s.sum()
+    def __call__(self, theta, batch):
+        """``grad, scale`` for the epoch's rows ``batch`` (a slice): the
+        gradient of J_B is ``scale · grad`` (the optimisers fold the 1/m_B
+        into their step, a pass saved)."""
+        X, Y, s = self._rows(batch)
+        m = X.shape[0] if s is None else float(s.sum())
         if self.grad is None or self.grad.shape != theta.shape:
             self.grad = np.empty_like(theta)
         alpha = self.alpha * m / self.total
-        return self.evaluate(theta, X, Y, s, alpha, m, self.grad)
+        self._penalty += self.evaluate(
+            theta, X, Y, s, alpha, m, self.grad, divide=False, Z2=self.logits[batch]
+        )[0]
+        return self.grad, 1 / m
+
+    def epoch_loss(self):
+        """The epoch's loss: Σ over its batches of m_B J_B, divided by M."""
+        total = net.total_cross_entropy(self.logits, self._Y, self._s, self.output)
+        return (total + self._penalty) / self.total
 
 
 class _Monitor:
@@ -1056,7 +1091,6 @@ class TwoLayerClassifier(CallbackSupportMixin, ClassifierMixin, BaseEstimator):
                         max_iter=max_iter,
                         tol=self.tol,
                         n_iter_no_change=n_iter_no_change,
-                        sample_weight=sample_weight,
                         callback=monitor,
                     )
         except DivergenceError as exc:

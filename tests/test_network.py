@@ -188,6 +188,49 @@ def test_blas_helpers_fall_back_for_arrays_blas_cannot_write(monkeypatch):
     assert_allclose(out, A @ B)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softplus_is_logaddexp_without_overflow(dtype):
+    Z = np.concatenate([np.linspace(-50, 50, 201), [0, -1e4, 1e4, -3e38, 3e38]])
+    Z = Z.astype(dtype).reshape(-1, 1)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        S = net.softplus(Z)
+        out = np.empty_like(Z)
+        assert net.softplus(Z, out=out) is out
+    assert S.dtype == dtype
+    assert_allclose(S, np.logaddexp(0, Z), rtol=1e-6 if dtype == np.float32 else 1e-15)
+    assert_array_equal(out, S)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_add_scaled_is_axpy_in_place(dtype):
+    from sk_twolayer._blas import add_scaled
+
+    rng = np.random.RandomState(5)
+    x, y = rng.randn(2, 1000).astype(dtype)
+    expected = y + dtype(-0.3) * x
+    assert add_scaled(y, -0.3, x) is y
+    tol = 1e-6 if dtype == np.float32 else 1e-15  # one rounding, of terms ≈ 1
+    assert_allclose(y, expected, rtol=tol, atol=tol)
+
+
+def test_add_scaled_falls_back_for_arrays_blas_cannot_write():
+    """A strided view, a 2-D array or mixed types go to NumPy, which still
+    updates y in place (axpy would have written into a copy)."""
+    from sk_twolayer._blas import add_scaled
+
+    rng = np.random.RandomState(6)
+    cases = [
+        (rng.randn(20)[::2], rng.randn(10)),  # not contiguous
+        (rng.randn(4, 5), rng.randn(4, 5)),  # 2-D
+        (rng.randn(10).astype(np.float32), rng.randn(10)),  # mixed types
+        (rng.randn(10), rng.randn(10)[::-1]),  # x reversed
+    ]
+    for y, x in cases:
+        expected = y + 2.0 * x
+        assert add_scaled(y, 2.0, x) is y
+        assert_allclose(y, expected, rtol=1e-6)
+
+
 def test_weights_come_first_in_theta():
     """The L2 term's slice: theta[:n_weights] holds W1 and W2."""
     rng = np.random.RandomState(0)

@@ -155,24 +155,48 @@ def test_one_full_batch_sgd_epoch_equals_one_gd_step(flower):
         assert_allclose(a, b, rtol=1e-12)
 
 
-def test_minibatch_l2_term_averages_to_the_full_batch_objective(flower):
+@pytest.mark.parametrize("shuffled", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_minibatch_terms_average_to_the_full_batch_objective(
+    flower, output, weighted, shuffled
+):
+    """Each batch's gradient is that of J_B (its L2 term scaled by m_B / M);
+    the epoch's loss, taken at once from the batches' logits, is the
+    weight-average of the J_B; and both average to the full-batch J."""
     from sk_twolayer._classifier import _BatchLoss
 
     X, y = flower
+    if output == "softmax":
+        y = np.where(X[:, 0] > 1, 2, y)
     Y = LabelBinarizer().fit_transform(y).astype(float)
-    theta = np.random.RandomState(0).randn(8 * 2 + 8 + 8 + 1)
-    batch = _BatchLoss(X, Y, None, 3.0, "tanh", "sigmoid", 8, batch=200)
-    halves = []
-    for rows in (slice(0, 200), slice(200, 400)):
-        loss, grad = batch(theta, rows)
-        halves.append((loss, grad.copy()))  # the gradient buffer is reused
-    loss = np.mean([loss for loss, _ in halves])
-    grad = np.mean([g for _, g in halves], axis=0)
+    n, n_y = Y.shape
+    rng = np.random.RandomState(0)
+    theta = rng.randn(8 * (2 + n_y) + 8 + n_y)
+    s = rng.uniform(0.5, 2.0, n) if weighted else None
+    order = rng.permutation(n) if shuffled else None
+    rows = np.arange(n) if order is None else order
+    total = n if s is None else s.sum()
+    fun = _BatchLoss(X, Y, s, 3.0, "tanh", output, 8, batch=150)
+    fun.start_epoch(order)
+    mean_loss, mean_grad = 0.0, 0.0
+    for batch in (slice(0, 150), slice(150, 300), slice(300, n)):
+        grad, scale = fun(theta, batch)
+        r = rows[batch]
+        s_B = None if s is None else s[r]
+        m_B = len(r) if s is None else s_B.sum()
+        loss_B, grad_B = net.loss_and_gradients(
+            theta, X[r], Y[r], s_B, 3.0 * m_B / total, "tanh", output, 8
+        )
+        assert_allclose(scale * grad, grad_B, rtol=1e-10, atol=1e-14)
+        mean_loss += m_B / total * loss_B
+        mean_grad += m_B / total * grad_B
+    assert fun.epoch_loss() == pytest.approx(mean_loss, rel=1e-12)
     full_loss, full_grad = net.loss_and_gradients(
-        theta, X, Y, None, 3.0, "tanh", "sigmoid", 8
+        theta, X, Y, s, 3.0, "tanh", output, 8
     )
-    assert loss == pytest.approx(full_loss, rel=1e-12)
-    assert_allclose(grad, full_grad, rtol=1e-10, atol=1e-14)
+    assert fun.epoch_loss() == pytest.approx(full_loss, rel=1e-12)
+    assert_allclose(mean_grad, full_grad, rtol=1e-10, atol=1e-14)
 
 
 @pytest.mark.parametrize("solver", STOCHASTIC)
@@ -357,33 +381,64 @@ def test_early_stopping_does_not_return_the_constant_start():
 
 
 def _textbook_adam(theta, grads, lr, betas, eps):
-    """MLPClassifier's Adam, line for line; ``betas[i]`` apply at step i."""
+    """MLPClassifier's Adam, line for line; ``betas[i]`` apply at step i.
+    Returns the parameters and the moments m and v."""
     m = v = np.zeros_like(theta)
     for t, (g, (b1, b2)) in enumerate(zip(grads, betas), start=1):
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g**2
         theta = theta - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
-    return theta
+    return theta, m, v
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_adam_with_scaled_moments_takes_the_textbook_steps(dtype):
-    """The scaled moments are an implementation detail: the steps are
-    MLPClassifier's, also when set_params changes β between partial_fit
-    calls (the unscaled moments carry over)."""
+    """The rearranged arithmetic (scaled moments, the scales p and r, the
+    gradient's 1/m folded into the step) is an implementation detail: the
+    steps are MLPClassifier's. Also when set_params changes β between
+    partial_fit calls (the unscaled moments carry over), with β1 = 0, and
+    over enough steps for the moments to be brought back to scale 1 many
+    times."""
     from sk_twolayer._solvers import Adam
 
     rng = np.random.RandomState(0)
+    betas = [(0.9, 0.999)] * 150 + [(0.5, 0.99)] * 60 + [(0.0, 0.9)] * 10
+    betas += [(0.9, 0.999)] * 180
     theta0 = rng.randn(50).astype(dtype)
-    grads = [
-        (rng.randn(50) * 10.0 ** rng.randint(-6, 2)).astype(dtype) for _ in range(12)
-    ]
-    betas = [(0.9, 0.999)] * 5 + [(0.5, 0.99)] * 7
     adam = Adam(50, dtype, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-8)
-    theta = theta0.copy()
-    for g, (b1, b2) in zip(grads, betas):
+    theta, grads = theta0.copy(), []
+    for b1, b2 in betas:
+        scale = 10.0 ** rng.uniform(-3, 3)  # the step is given g / scale, scale
+        g = (rng.randn(50) * 10.0 ** rng.randint(-6, 2) / scale).astype(dtype)
+        grads.append(scale * g.astype(float))
         adam.beta_1, adam.beta_2 = b1, b2
-        adam.step(theta, g)
+        adam.step(theta, g, scale)
         assert theta.dtype == dtype
+        assert max(adam._p, adam._r) <= Adam.MAX_SCALE
     expected = _textbook_adam(theta0.astype(float), grads, 0.01, betas, 1e-8)
-    assert_allclose(theta, expected, rtol=1e-10 if dtype == np.float64 else 1e-5)
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    assert_allclose(theta, expected[0], rtol=rtol)
+    for moment, textbook in zip(adam.moments(), expected[1:]):
+        assert_allclose(moment, textbook, rtol=rtol)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sgd_takes_the_textbook_steps_with_the_scale_folded_in(nesterov, dtype):
+    """v := μ v − α g, θ := θ + v (Nesterov: θ := θ + μ v − α g), for the
+    gradient g handed over as ``g / scale, scale``."""
+    from sk_twolayer._solvers import SGD
+
+    rng = np.random.RandomState(0)
+    theta = rng.randn(30).astype(dtype)
+    expected, v = theta.astype(float), np.zeros(30)
+    sgd = SGD(30, dtype, learning_rate=0.1, momentum=0.9, nesterov=nesterov)
+    for _ in range(20):
+        scale = 10.0 ** rng.uniform(-3, 3)
+        g = (rng.randn(30) / scale).astype(dtype)
+        sgd.step(theta, g, scale)
+        g = scale * g.astype(float)
+        v = 0.9 * v - 0.1 * g
+        expected = expected + (0.9 * v - 0.1 * g if nesterov else v)
+    assert theta.dtype == dtype
+    assert_allclose(theta, expected, rtol=1e-12 if dtype == np.float64 else 1e-5)
