@@ -142,6 +142,9 @@ class Propagation:
         if start == stop:
             flat_sums[...] = 0
         sums = self._views(flat_sums)
+        args = *self.weights, self.activation, self.output, sums, self.buffers[i]
+        if start == 0 and stop == X.shape[0] <= self.rows:  # a mini-batch
+            return net.accumulate(X, Y, s, *args, Z2=Z2)
         loss = 0.0
         for a in range(start, stop, self.rows):
             b = min(a + self.rows, stop)
@@ -149,11 +152,7 @@ class Propagation:
                 X[a:b],
                 Y[a:b],
                 None if s is None else s[a:b],
-                *self.weights,
-                self.activation,
-                self.output,
-                sums,
-                self.buffers[i],
+                *args,
                 first=a == start,
                 Z2=None if Z2 is None else Z2[a:b],
             )

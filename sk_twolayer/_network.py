@@ -386,13 +386,16 @@ def product_into(A, B, out):
     return np.matmul(A, B, out=out)
 
 
-def _blas_ready(out, *operands):
-    """Whether BLAS can write ``out`` in place and read the operands as they
-    are: C-contiguous arrays of one float type."""
+def _blas_ready(out, A, B):
+    """Whether BLAS can write ``out`` in place and read A and B as they are:
+    C-contiguous arrays of one float type."""
     return (
         out.dtype.char in "fd"
         and out.flags.c_contiguous
-        and all(a.dtype == out.dtype and a.flags.c_contiguous for a in operands)
+        and A.dtype == out.dtype
+        and B.dtype == out.dtype
+        and A.flags.c_contiguous
+        and B.flags.c_contiguous
     )
 
 
