@@ -167,13 +167,18 @@ class _BatchLoss(Propagation):
     the batch's weight and ``M`` the whole training weight (MLPClassifier
     divides by ``m_B`` instead, which makes its penalty depend on the batch
     size). A shuffled batch's rows of X are gathered into a buffer allocated
-    once; Y and the weights are put in the epoch's order once an epoch.
+    once.
 
     The epoch's loss is the weight-averaged loss of its batches, each at the
-    weights it was computed with (as MLPClassifier reports it): each batch
-    leaves its logits, and :meth:`epoch_loss` takes the cross-entropy of all
-    of them at once (100 batches of 200 rows spent 10 µs each on their own).
+    weights it was computed with (as MLPClassifier reports it). The batches
+    leave their logits in a buffer of ``CHUNK_BYTES``, and the cross-entropy
+    is taken over all of them at once when it is full (100 batches of 200
+    rows spent 10 µs each on their own); Y and the weights are gathered in
+    the epoch's order a chunk at a time too.
     """
+
+    #: Bytes of logits (and as many of Y) held for the loss between batches.
+    CHUNK_BYTES = 1 << 18
 
     def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h, batch):
         super().__init__(
@@ -191,55 +196,76 @@ class _BatchLoss(Propagation):
         self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
         self.alpha = alpha
         self.X_rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
-        self.logits = np.empty(Y.shape, dtype=X.dtype)
+        # A whole number of batches, at least one.
+        rows = self.CHUNK_BYTES // (Y.shape[1] * X.dtype.itemsize) // batch * batch
+        rows = min(max(rows, batch), X.shape[0])
+        self.logits = np.empty((rows, Y.shape[1]), dtype=X.dtype)
+        self.Y_rows = np.empty((rows, Y.shape[1]), dtype=Y.dtype)
         self.grad = None
         self.order = None
-        self._Y, self._s = Y, sample_weight  # in the epoch's order
-        self._penalty = 0.0
 
     def start_epoch(self, order):
-        """Begin an epoch whose rows are ``order`` (None: as they are)."""
-        self.order, Y, s = order, self.Y, self.sample_weight
-        if order is None:
-            self._Y, self._s = Y, s
-        else:
-            if self._Y is Y:
-                self._Y = np.empty_like(Y)
-            Y.take(order, axis=0, out=self._Y, mode="clip")
-            self._s = None if s is None else s[order]
-        self._penalty = 0.0
+        """Begin an epoch whose rows are ``order`` (None: as they are); its
+        batches come in order."""
+        self.order = order
+        self._chunk = slice(0, 0)  # the epoch's rows whose logits are held
+        self._loss = 0.0  # Σ m_B J_B over the batches so far
 
-    def _rows(self, batch):
-        """X, Y and the weights of the batch (views when not shuffled)."""
-        Y = self._Y[batch]
-        s = None if self._s is None else self._s[batch]
+    def _begin_chunk(self, start):
+        """Hold the logits from the epoch's row ``start`` on, with the Y and
+        weights of those rows."""
+        stop = min(start + len(self.logits), self.X.shape[0])
+        self._chunk = slice(start, stop)
         if self.order is None:
-            return self.X[batch], Y, s
-        rows = self.order[batch]
-        if self.sparse:
-            return self.X[rows], Y, s
-        # mode="clip" (the rows are valid) spares take a buffered copy.
-        X = self.X.take(rows, axis=0, out=self.X_rows[: len(rows)], mode="clip")
-        return X, Y, s
+            rows = self._chunk
+            self._Y = self.Y[rows]
+        else:
+            rows = self.order[self._chunk]
+            Y = self.Y_rows[: len(rows)]
+            self._Y = self.Y.take(rows, axis=0, out=Y, mode="clip")
+        s = self.sample_weight
+        self._s = None if s is None else s[rows]
+
+    def _end_chunk(self):
+        """Add the cross-entropy of the held logits to the epoch's loss."""
+        n = self._chunk.stop - self._chunk.start
+        if n:
+            self._loss += net.total_cross_entropy(
+                self.logits[:n], self._Y, self._s, self.output
+            )
+        self._chunk = slice(self._chunk.stop, self._chunk.stop)
 
     def __call__(self, theta, batch):
         """``grad, scale`` for the epoch's rows ``batch`` (a slice): the
         gradient of J_B is ``scale · grad`` (the optimisers fold the 1/m_B
         into their step, a pass saved)."""
-        X, Y, s = self._rows(batch)
+        if batch.start >= self._chunk.stop:
+            self._end_chunk()
+            self._begin_chunk(batch.start)
+        a, b = batch.start - self._chunk.start, batch.stop - self._chunk.start
+        Y = self._Y[a:b]
+        s = None if self._s is None else self._s[a:b]
+        if self.order is None:
+            X = self.X[batch]
+        elif self.sparse:
+            X = self.X[self.order[batch]]
+        else:
+            # mode="clip" (the rows are valid) spares take a buffered copy.
+            rows = self.order[batch]
+            X = self.X.take(rows, axis=0, out=self.X_rows[: len(rows)], mode="clip")
         m = X.shape[0] if s is None else float(s.sum())
         if self.grad is None or self.grad.shape != theta.shape:
             self.grad = np.empty_like(theta)
         alpha = self.alpha * m / self.total
-        self._penalty += self.evaluate(
-            theta, X, Y, s, alpha, m, self.grad, divide=False, Z2=self.logits[batch]
+        self._loss += self.evaluate(
+            theta, X, Y, s, alpha, m, self.grad, divide=False, Z2=self.logits[a:b]
         )[0]
         return self.grad, 1 / m
 
     def epoch_loss(self):
         """The epoch's loss: Σ over its batches of m_B J_B, divided by M."""
-        total = net.total_cross_entropy(self.logits, self._Y, self._s, self.output)
-        return (total + self._penalty) / self.total
+        self._end_chunk()
+        return self._loss / self.total
 
 
 class _Monitor:

@@ -155,15 +155,17 @@ def test_one_full_batch_sgd_epoch_equals_one_gd_step(flower):
         assert_allclose(a, b, rtol=1e-12)
 
 
+@pytest.mark.parametrize("chunk_batches", [1, 2, None])
 @pytest.mark.parametrize("shuffled", [False, True])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 def test_minibatch_terms_average_to_the_full_batch_objective(
-    flower, output, weighted, shuffled
+    flower, output, weighted, shuffled, chunk_batches, monkeypatch
 ):
     """Each batch's gradient is that of J_B (its L2 term scaled by m_B / M);
-    the epoch's loss, taken at once from the batches' logits, is the
-    weight-average of the J_B; and both average to the full-batch J."""
+    the epoch's loss, taken from the batches' logits a chunk of batches at a
+    time (one, two, or all of them here), is the weight-average of the J_B;
+    and both average to the full-batch J."""
     from sk_twolayer._classifier import _BatchLoss
 
     X, y = flower
@@ -177,7 +179,10 @@ def test_minibatch_terms_average_to_the_full_batch_objective(
     order = rng.permutation(n) if shuffled else None
     rows = np.arange(n) if order is None else order
     total = n if s is None else s.sum()
+    if chunk_batches:  # chunks of 150 or 300 rows: the last one is partial
+        monkeypatch.setattr(_BatchLoss, "CHUNK_BYTES", chunk_batches * 150 * n_y * 8)
     fun = _BatchLoss(X, Y, s, 3.0, "tanh", output, 8, batch=150)
+    assert len(fun.logits) == 150 * chunk_batches if chunk_batches else n
     fun.start_epoch(order)
     mean_loss, mean_grad = 0.0, 0.0
     for batch in (slice(0, 150), slice(150, 300), slice(300, n)):
@@ -192,6 +197,7 @@ def test_minibatch_terms_average_to_the_full_batch_objective(
         mean_loss += m_B / total * loss_B
         mean_grad += m_B / total * grad_B
     assert fun.epoch_loss() == pytest.approx(mean_loss, rel=1e-12)
+    assert fun.epoch_loss() == pytest.approx(mean_loss, rel=1e-12)  # not twice
     full_loss, full_grad = net.loss_and_gradients(
         theta, X, Y, s, 3.0, "tanh", output, 8
     )
