@@ -1,8 +1,9 @@
 """Optimisers over a flat parameter vector.
 
 The full-batch solvers drive ``loss, grad = fun(theta)``; the mini-batch one
-drives ``loss, grad = fun(theta, rows)``. None knows anything of
-scikit-learn, labels or networks. Each returns a :class:`SolverResult`.
+drives ``grad, scale = fun(theta, batch)`` and asks ``fun.epoch_loss()`` at
+the end of each epoch (see :func:`minibatch_descent`). None knows anything
+of scikit-learn, labels or networks. Each returns a :class:`SolverResult`.
 
 Every solver calls ``callback(iteration, loss, theta)`` after each iteration
 (an epoch for the mini-batch solver), with the parameters reached so far; a
