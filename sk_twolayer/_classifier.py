@@ -238,7 +238,8 @@ class _BatchLoss(Propagation):
     def __call__(self, theta, batch):
         """``grad, scale`` for the epoch's rows ``batch`` (a slice): the
         gradient of J_B is ``scale · grad`` (the optimisers fold the 1/m_B
-        into their step, a pass saved)."""
+        into their step, a pass saved); scale 0 for a batch whose weights
+        are all 0."""
         if batch.start >= self._chunk.stop:
             self._end_chunk()
             self._begin_chunk(batch.start)
@@ -256,6 +257,9 @@ class _BatchLoss(Propagation):
         m = X.shape[0] if s is None else float(s.sum())
         if self.grad is None or self.grad.shape != theta.shape:
             self.grad = np.empty_like(theta)
+        if m == 0:  # no sample of the batch counts: J_B is 0/0, and no step
+            self.logits[a:b] = 0.0
+            return self.grad, 0.0
         alpha = self.alpha * m / self.total
         self._loss += self.evaluate(
             theta, X, Y, s, alpha, m, self.grad, divide=False, Z2=self.logits[a:b]

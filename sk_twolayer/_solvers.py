@@ -310,8 +310,9 @@ def minibatch_descent(
     rows ``order`` (a permutation, or None for the rows as they are);
     ``grad, scale = fun(theta, batch)`` is the gradient on the batch
     ``order[batch]`` (a slice), as ``scale · grad`` (the optimizer folds the
-    scale, the 1/m of the mean, into its step); ``fun.epoch_loss()`` is the
-    epoch's loss, the weight-averaged loss of its batches. The run stops
+    scale, the 1/m of the mean, into its step; a scale of 0 means no step);
+    ``fun.epoch_loss()`` is the epoch's loss, the weight-averaged loss of
+    its batches. The run stops
     after ``max_iter`` epochs, or when the epoch loss has not improved by
     ``tol`` for ``n_iter_no_change`` epochs, or when ``callback`` says so.
     A non-finite loss or parameters end it with :class:`DivergenceError` at
@@ -329,7 +330,8 @@ def minibatch_descent(
             fun.start_epoch(random_state.permutation(n_samples) if shuffle else None)
             for batch in batches:
                 grad, scale = fun(theta, batch)
-                optimizer.step(theta, grad, scale)
+                if scale:  # 0: the batch's weights are all 0, nothing to learn
+                    optimizer.step(theta, grad, scale)
             loss = fun.epoch_loss()
             if not math.isfinite(loss):
                 raise DivergenceError(epoch, "the loss became non-finite")

@@ -8,7 +8,7 @@ from contextlib import redirect_stdout
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_digits, load_iris
+from sklearn.datasets import load_digits, load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
@@ -448,3 +448,21 @@ def test_sgd_takes_the_textbook_steps_with_the_scale_folded_in(nesterov, dtype):
         expected = expected + (0.9 * v - 0.1 * g if nesterov else v)
     assert theta.dtype == dtype
     assert_allclose(theta, expected, rtol=1e-12 if dtype == np.float64 else 1e-5)
+
+
+@pytest.mark.parametrize("solver", STOCHASTIC)
+def test_batches_of_zero_weight_make_no_step(solver):
+    """A batch whose samples all weigh 0 has nothing to learn from (its J_B
+    is 0/0): it is skipped, so the fit is that of the other rows alone."""
+    X, y = make_classification(1000, 5, random_state=0)
+    w = np.ones(1000)
+    w[:400] = 0.0  # the first two batches of 200
+    common = {"solver": solver, "shuffle": False, "max_iter": 5, "tol": 0}
+    common["random_state"] = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = TwoLayerClassifier(**common).fit(X, y, sample_weight=w)
+        rest = TwoLayerClassifier(**common).fit(X[400:], y[400:])
+    for a, b in zip(_weights(weighted), _weights(rest)):
+        assert_allclose(a, b, rtol=1e-7, atol=1e-10)
+    assert_allclose(weighted.loss_curve_, rest.loss_curve_, rtol=1e-9)
