@@ -226,6 +226,10 @@ class Adam:
         self.t = 0
         self._work = np.zeros(n_params, dtype=dtype)
 
+    def __setstate__(self, state):
+        # An Adam pickled before the scales p and r existed held m̃ and ṽ.
+        self.__dict__.update({"_p": 1.0, "_r": 1.0, **state})
+
     # A β changed between partial_fit calls rescales its moment m̃ (ṽ), so
     # that the unscaled m and v carry over unchanged: only p (r) changes.
     @property

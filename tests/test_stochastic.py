@@ -466,3 +466,28 @@ def test_batches_of_zero_weight_make_no_step(solver):
     for a, b in zip(_weights(weighted), _weights(rest)):
         assert_allclose(a, b, rtol=1e-7, atol=1e-10)
     assert_allclose(weighted.loss_curve_, rest.loss_curve_, rtol=1e-9)
+
+
+def test_adam_pickled_before_its_moment_scales_resumes():
+    """An Adam pickled when it stored m̃ and ṽ without the scales p and r
+    unpickles with p = r = 1, which is what those arrays are."""
+    from sk_twolayer._solvers import Adam
+
+    rng = np.random.RandomState(0)
+    adam = Adam(
+        20, np.float64, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    )
+    theta = rng.randn(20)
+    for _ in range(3):
+        adam.step(theta, rng.randn(20))
+    expected = adam.moments()
+    old = pickle.loads(pickle.dumps(adam))
+    old.m, old.v = expected[0] / 0.1, expected[1] / 0.001  # m̃, ṽ
+    del old._p, old._r
+    restored = pickle.loads(pickle.dumps(old))
+    for a, b in zip(restored.moments(), expected):
+        assert_allclose(a, b, rtol=1e-12)
+    g, theta2 = rng.randn(20), theta.copy()
+    adam.step(theta, g)
+    restored.step(theta2, g)
+    assert_allclose(theta2, theta, rtol=1e-12)
