@@ -228,7 +228,9 @@ class Adam:
 
     def __setstate__(self, state):
         # An Adam pickled before the scales p and r existed held m̃ and ṽ.
-        self.__dict__.update({"_p": 1.0, "_r": 1.0, **state})
+        self.__dict__.update(state)
+        if "_p" not in state:
+            self._p = self._r = 1.0
 
     # A β changed between partial_fit calls rescales its moment m̃ (ṽ), so
     # that the unscaled m and v carry over unchanged: only p (r) changes.
