@@ -193,7 +193,7 @@ class _BatchLoss(Propagation):
         )
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.sparse = sp.issparse(X)
-        self.total = X.shape[0] if sample_weight is None else sample_weight.sum()
+        self.total = float(X.shape[0] if sample_weight is None else sample_weight.sum())
         self.alpha = alpha
         self.X_rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
         # A whole number of batches, at least one.

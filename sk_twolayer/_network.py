@@ -115,11 +115,12 @@ def softplus(Z, out=None):
     the benchmark machine 70 µs for 20 000 logits against logaddexp's 450
     (which takes each element through a scalar loop).
     """
+    positive = np.maximum(Z, 0)  # before ``out`` (which may be Z) is written
     E = np.abs(Z, out=out)
     np.negative(E, out=E)
     np.exp(E, out=E)
     np.log1p(E, out=E)
-    E += np.maximum(Z, 0)
+    E += positive
     return E
 
 
@@ -138,14 +139,14 @@ def cross_entropy(Z2, Y, output):
 def total_cross_entropy(Z2, Y, s, output):
     """Σ_i s_i · cross_entropy_i, as a float (``s=None``: every s_i = 1).
 
-    Unweighted, the two terms of :func:`cross_entropy` are summed apart,
-    Σ log(1 + e^z) − Σ y z (or Σ logsumexp(z) − Σ y·z): fewer passes over Z2.
+    Each sample's two terms are subtracted before the sum, which is taken in
+    float64: a well-fitted float32 model's Σ log(1 + e^z) and Σ y z, summed
+    apart over 100 000 rows, nearly cancel (1e-3 relative error in the loss).
     """
+    losses = cross_entropy(Z2, Y, output)
     if s is not None:
-        return float(s @ cross_entropy(Z2, Y, output))
-    if output == "sigmoid":
-        return float(softplus(Z2).sum() - np.vdot(Y, Z2))
-    return float(log_sum_exp(Z2).sum() - np.vdot(Y, Z2))
+        losses *= s
+    return float(losses.sum(dtype=np.float64))
 
 
 # --- parameters ----------------------------------------------------------------

@@ -195,68 +195,44 @@ class Adam:
         m := β1 m + (1 − β1) g,   v := β2 v + (1 − β2) g²,   t := t + 1
         θ := θ − α √(1 − β2^t) / (1 − β1^t) · m / (√v + ε)
 
-    The arithmetic is rearranged so that a step makes 7 passes over the
-    parameters, not 12 (each pass is a NumPy or BLAS call of mostly fixed
-    cost at these sizes). First, the moments are scaled,
-    m̃ = m / (1 − β1) and ṽ = v / (1 − β2)::
+    The arrays hold M = p·m and V = r·v with two numbers p and r, so that
+    the product by β1 (β2) costs no pass over the parameters and the update
+    of a moment is one BLAS ``axpy``::
 
-        m̃ := β1 m̃ + g,   ṽ := β2 ṽ + g²,
-        m / (√v + ε) = (1 − β1) / √(1 − β2) · m̃ / (√ṽ + ε / √(1 − β2)).
+        p := p / β1,   M := M + p (1 − β1)·g     (then M = p·(β1 m + (1 − β1) g))
+        r := r / β2,   V := V + (√(r (1 − β2))·g)²
+        m / (√v + ε) = √r / p · M / (√V + √r·ε).
 
-    Second, the arrays hold M = p·m̃ and V = r·ṽ with two numbers p and r, so
-    that β1 m̃ + g costs one BLAS ``axpy`` and no pass for the product by β1::
-
-        p := p / β1,   M := M + p·g        (then M = p·(β1 m̃ + g))
-        r := r / β2,   V := V + r·g²
-        m̃ / (√ṽ + ε̃) = √r / p · M / (√V + √r·ε̃).
-
-    When p or r would pass ``2**20`` (every 132 steps for β1 = 0.9), the
-    moment is brought back to p = 1 (r = 1) by one more pass.
+    A step makes 8 passes over the parameters, not 12 (each a NumPy or BLAS
+    call of mostly fixed cost at these sizes). When p or r would pass
+    ``MAX_SCALE`` (every 26 steps for β1 = 0.9, 2 771 for β2 = 0.999), the
+    moment is brought back to scale 1 by one more pass; so small a bound
+    leaves float32 nearly all its range for large gradients, as does squaring
+    the scaled gradient, never the raw batch sum.
     """
 
     #: The largest scale p or r of the stored moments.
-    MAX_SCALE = 2.0**20
+    MAX_SCALE = 16.0
 
     def __init__(self, n_params, dtype, *, learning_rate, beta_1, beta_2, epsilon):
         self.learning_rate = learning_rate
-        self._beta_1, self._beta_2, self.epsilon = beta_1, beta_2, epsilon
-        self.m = np.zeros(n_params, dtype=dtype)  # M = p·m̃
-        self.v = np.zeros(n_params, dtype=dtype)  # V = r·ṽ
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.m = np.zeros(n_params, dtype=dtype)  # M = p·m
+        self.v = np.zeros(n_params, dtype=dtype)  # V = r·v
         self._p = self._r = 1.0
         self.t = 0
         self._work = np.zeros(n_params, dtype=dtype)
 
     def __setstate__(self, state):
-        # An Adam pickled before the scales p and r existed held m̃ and ṽ.
         self.__dict__.update(state)
-        if "_p" not in state:
-            self._p = self._r = 1.0
-
-    # A β changed between partial_fit calls rescales its moment m̃ (ṽ), so
-    # that the unscaled m and v carry over unchanged: only p (r) changes.
-    @property
-    def beta_1(self):
-        return self._beta_1
-
-    @beta_1.setter
-    def beta_1(self, value):
-        self._p *= (1 - value) / (1 - self._beta_1)
-        self._beta_1 = value
-
-    @property
-    def beta_2(self):
-        return self._beta_2
-
-    @beta_2.setter
-    def beta_2(self, value):
-        self._r *= (1 - value) / (1 - self._beta_2)
-        self._beta_2 = value
+        if "_p" not in state:  # pickled when it held m / (1 − β1), v / (1 − β2)
+            self.beta_1 = self.__dict__.pop("_beta_1")
+            self.beta_2 = self.__dict__.pop("_beta_2")
+            self._p, self._r = 1 / (1 - self.beta_1), 1 / (1 - self.beta_2)
 
     def moments(self):
         """The textbook moments m and v (new arrays)."""
-        m = self.m * ((1 - self._beta_1) / self._p)
-        v = self.v * ((1 - self._beta_2) / self._r)
-        return m, v
+        return self.m * (1 / self._p), self.v * (1 / self._r)
 
     def get_state(self):
         return self.m.copy(), self.v.copy(), self._p, self._r, self.t
@@ -276,23 +252,22 @@ class Adam:
 
     def step(self, theta, grad, scale=1.0):
         """One update for the gradient ``g = scale · grad``."""
-        b1, b2, M, V = self._beta_1, self._beta_2, self.m, self.v
+        b1, b2, M, V = self.beta_1, self.beta_2, self.m, self.v
         self.t += 1
         # Python floats, so that float32 parameters stay float32 throughout.
         step = self.learning_rate * math.sqrt(1 - b2**self.t) / (1 - b1**self.t)
-        step *= (1 - b1) / math.sqrt(1 - b2)
-        epsilon = self.epsilon / math.sqrt(1 - b2)
         p = self._p = self._next_scale(M, self._p, b1)
         r = self._r = self._next_scale(V, self._r, b2)
         t = self._work if self._work.shape == grad.shape else np.empty_like(grad)
         self._work = t
-        add_scaled(M, p * scale, grad)  #                 m̃ := β1 m̃ + g
-        t = np.square(grad, out=t)
-        add_scaled(V, r * scale * scale, t)  #            ṽ := β2 ṽ + g²
+        add_scaled(M, p * (1 - b1) * scale, grad)  #  m := β1 m + (1 − β1) g
+        t = np.multiply(grad, scale * math.sqrt(r * (1 - b2)), out=t)
+        t = np.square(t, out=t)
+        add_scaled(V, 1.0, t)  #                       v := β2 v + (1 − β2) g²
         t = np.sqrt(V, out=t)
-        t += epsilon * math.sqrt(r)
+        t += self.epsilon * math.sqrt(r)
         t = np.divide(M, t, out=t)
-        add_scaled(theta, -step * math.sqrt(r) / p, t)  # θ := θ − step · m̃/(√ṽ + ε̃)
+        add_scaled(theta, -step * math.sqrt(r) / p, t)  # θ := θ − step · m/(√v + ε)
 
 
 def minibatch_descent(

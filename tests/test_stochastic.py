@@ -469,8 +469,9 @@ def test_batches_of_zero_weight_make_no_step(solver):
 
 
 def test_adam_pickled_before_its_moment_scales_resumes():
-    """An Adam pickled when it stored m̃ and ṽ without the scales p and r
-    unpickles with p = r = 1, which is what those arrays are."""
+    """An Adam pickled by the previous version (it held m̃ = m / (1 − β1) and
+    ṽ = v / (1 − β2), and β behind properties) unpickles into the same
+    moments and takes the same next step."""
     from sk_twolayer._solvers import Adam
 
     rng = np.random.RandomState(0)
@@ -483,11 +484,50 @@ def test_adam_pickled_before_its_moment_scales_resumes():
     expected = adam.moments()
     old = pickle.loads(pickle.dumps(adam))
     old.m, old.v = expected[0] / 0.1, expected[1] / 0.001  # m̃, ṽ
-    del old._p, old._r
+    state = old.__dict__
+    del state["_p"], state["_r"]
+    state["_beta_1"], state["_beta_2"] = state.pop("beta_1"), state.pop("beta_2")
     restored = pickle.loads(pickle.dumps(old))
+    assert (restored.beta_1, restored.beta_2) == (0.9, 0.999)
     for a, b in zip(restored.moments(), expected):
         assert_allclose(a, b, rtol=1e-12)
     g, theta2 = rng.randn(20), theta.copy()
     adam.step(theta, g)
     restored.step(theta2, g)
     assert_allclose(theta2, theta, rtol=1e-12)
+
+
+@pytest.mark.parametrize("mean_gradient, scale", [(1e17, 1 / 200), (1.0, 1e22)])
+def test_adam_float32_keeps_the_range_of_its_gradients(mean_gradient, scale):
+    """float32: a batch sum of 2e19 (mean 1e17 over 200 rows) or a tiny sum
+    scaled by 1e22 (a batch of tiny weights) still takes the textbook steps:
+    g² is formed from the scaled gradient, and the moments' scales stay
+    small."""
+    from sk_twolayer._solvers import Adam
+
+    rng = np.random.RandomState(0)
+    theta0 = rng.randn(30).astype(np.float32)
+    adam = Adam(
+        30, np.float32, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    )
+    theta, grads = theta0.copy(), []
+    for _ in range(50):
+        g = (rng.uniform(0.5, 1.5, 30) * mean_gradient / scale).astype(np.float32)
+        grads.append(scale * g.astype(float))
+        adam.step(theta, g, scale)
+    assert np.all(np.isfinite(adam.v))
+    expected = _textbook_adam(
+        theta0.astype(float), grads, 0.01, [(0.9, 0.999)] * 50, 1e-8
+    )
+    assert_allclose(theta, expected[0], rtol=1e-5)
+
+
+def test_weighted_float32_losses_are_python_floats():
+    X, y = make_classification(300, 5, random_state=0)
+    w = np.random.RandomState(0).uniform(0.5, 2.0, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = TwoLayerClassifier(solver="adam", max_iter=3, random_state=0)
+        clf.fit(X.astype(np.float32), y, sample_weight=w.astype(np.float32))
+    assert type(clf.loss_) is float
+    assert all(type(loss) is float for loss in clf.loss_curve_)
