@@ -211,7 +211,10 @@ def initialize(n_x, n_h, n_y, init, activation, random_state, dtype=np.float64):
 
 def forward(X, W1, b1, W2, b2, activation):
     """Forward propagation to the logits; returns A1 and Z2 (new arrays)."""
-    Z1 = safe_sparse_dot(X, np.ascontiguousarray(W1.T), dense_output=True)
+    if isinstance(X, np.ndarray) and X.shape[0] <= 64:
+        Z1 = X @ W1.T  # a copy of W1ᵀ would cost more than it saves
+    else:
+        Z1 = safe_sparse_dot(X, np.ascontiguousarray(W1.T), dense_output=True)
     Z1 = np.add(Z1, b1, out=Z1 if Z1.dtype == np.result_type(Z1, b1) else None)
     A1 = ACTIVATIONS[activation](Z1, out=Z1)
     Z2 = A1 @ W2.T
