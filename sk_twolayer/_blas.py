@@ -95,8 +95,9 @@ def blas_on_one_thread(paths=None):
 
 
 @cache
-def _axpy(dtype):
-    return get_blas_funcs("axpy", dtype=dtype)
+def blas_function(name, dtype):
+    """scipy's BLAS routine ``name`` for ``dtype`` (looked up once)."""
+    return get_blas_funcs(name, dtype=dtype)
 
 
 def add_scaled(y, a, x):
@@ -115,7 +116,7 @@ def add_scaled(y, a, x):
         and y.shape == x.shape
         and y.flags.c_contiguous
         and x.flags.c_contiguous
-        and _axpy(y.dtype)(x, y, x.size, a) is y
+        and blas_function("axpy", y.dtype)(x, y, x.size, a) is y
     ):
         return y
     y += a * x
