@@ -28,7 +28,8 @@ dictionaries unless the option ``zipmap=False`` (or ``"columns"``); the
 options ``nocl`` (class indices as labels) and ``output_class_labels`` work as
 for skl2onnx's own classifiers. A ``DoubleTensorType`` input gives a
 float64 graph, any other input a float32 graph. As with skl2onnx's converters,
-labels are 64-bit integers or strings: float labels must be whole numbers.
+labels are 64-bit integers (for integer, boolean and whole-number float
+classes) or strings.
 
 The converter reads only these fitted attributes: ``W1_``, ``b1_``, ``W2_``,
 ``b2_``, ``classes_``, ``n_outputs_``, ``out_activation_`` and the parameter
@@ -78,6 +79,7 @@ from skl2onnx.algebra.onnx_ops import (
 )
 from skl2onnx.common.data_types import (
     DoubleTensorType,
+    FloatTensorType,
     Int64TensorType,
     guess_proto_type,
 )
@@ -99,17 +101,11 @@ def _is_multilabel(model):
 
 
 def _onnx_labels(classes):
-    """classes_ as an ONNX label tensor: int64 or strings, as skl2onnx does."""
+    """classes_ as an ONNX label tensor: int64 or strings, as skl2onnx does.
+    Float labels are whole numbers (scikit-learn takes others for a
+    regression target)."""
     classes = np.asarray(classes)
-    if classes.dtype.kind in "biu":
-        return classes.astype(np.int64)
-    if classes.dtype.kind == "f":
-        if not np.array_equal(classes, np.round(classes)):
-            raise ValueError(
-                "ONNX labels are integers or strings; classes_ "
-                f"{classes.tolist()} holds floats that are not whole numbers. "
-                "Fit on integer or string labels to export this model."
-            )
+    if classes.dtype.kind in "biuf":
         return classes.astype(np.int64)
     return np.array([str(c) for c in classes], dtype=object)
 
@@ -133,7 +129,7 @@ def convert_two_layer_classifier(scope, operator, container):
     proto = guess_proto_type(operator.inputs[0].type)
     dtype = np.float64 if proto == onnx_proto.TensorProto.DOUBLE else np.float32
     X = operator.inputs[0]
-    if not isinstance(X.type, DoubleTensorType) and dtype is np.float32:
+    if not isinstance(X.type, (FloatTensorType, DoubleTensorType)):
         X = OnnxCast(X, to=onnx_proto.TensorProto.FLOAT, op_version=opv)
 
     W1, b1, W2, b2 = (
