@@ -154,9 +154,7 @@ def test_column_transformer():
         Xd = X.astype(dtype)
         _, (label, proba) = _run(model, Xd, options={"zipmap": False})
         assert_array_equal(label, model.predict(Xd))
-        assert_allclose(
-            proba, model.predict_proba(Xd), rtol=0, atol=PROBA_ATOL[dtype]
-        )
+        assert_allclose(proba, model.predict_proba(Xd), rtol=0, atol=PROBA_ATOL[dtype])
 
 
 def test_nocl_gives_class_indices():
