@@ -62,6 +62,7 @@ True
 
 import numpy as np
 from skl2onnx import update_registered_converter
+from skl2onnx._parse import _parse_sklearn_classifier
 from skl2onnx.algebra.onnx_ops import (
     OnnxArgMax,
     OnnxCast,
@@ -81,23 +82,30 @@ from skl2onnx.common.data_types import (
     DoubleTensorType,
     FloatTensorType,
     Int64TensorType,
-    guess_proto_type,
 )
 from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes
 from skl2onnx.common.utils_classifier import get_label_classes
 from skl2onnx.proto import onnx_proto
+from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import TwoLayerClassifier
 
-__all__ = ["convert_two_layer_classifier", "two_layer_classifier_shape_calculator"]
+__all__ = [
+    "convert_two_layer_classifier",
+    "parse_two_layer_classifier",
+    "two_layer_classifier_shape_calculator",
+]
 
 _HIDDEN = {"tanh": OnnxTanh, "sigmoid": OnnxSigmoid, "relu": OnnxRelu}
+_OUTPUT = {"sigmoid": OnnxSigmoid, "softmax": OnnxSoftmax}
 
 
-def _is_multilabel(model):
-    # One sigmoid unit per label; a binary problem has a single unit and a
-    # multiclass one a softmax output.
-    return model.out_activation_ == "sigmoid" and model.n_outputs_ > 1
+def _target_kind(model):
+    """'multiclass' (a softmax output), 'binary' (one sigmoid unit) or
+    'multilabel' (one sigmoid unit per label)."""
+    if model.out_activation_ == "softmax":
+        return "multiclass"
+    return "binary" if model.n_outputs_ == 1 else "multilabel"
 
 
 def _onnx_labels(classes):
@@ -115,9 +123,30 @@ def two_layer_classifier_shape_calculator(operator):
     and ``probabilities`` (N, n_classes), in the input's float type."""
     calculate_linear_classifier_output_shapes(operator)
     model = operator.raw_operator
-    if _is_multilabel(model):
+    if _target_kind(model) == "multilabel":
         n = operator.inputs[0].get_first_dimension()
         operator.outputs[0].set_type(Int64TensorType(shape=[n, model.n_outputs_]))
+
+
+def _network(X, model, dtype, opv):
+    """The forward pass, one node per equation; returns A2."""
+    W1, b1, W2, b2 = (
+        np.asarray(p, dtype=dtype) for p in (model.W1_, model.b1_, model.W2_, model.b2_)
+    )
+    Z1 = OnnxGemm(X, W1, b1, transB=1, op_version=opv)  # Z1 = X·W1ᵀ + b1
+    A1 = _HIDDEN[model.activation](Z1, op_version=opv)  # A1 = g(Z1)
+    Z2 = OnnxGemm(A1, W2, b2, transB=1, op_version=opv)  # Z2 = A1·W2ᵀ + b2
+    return _OUTPUT[model.out_activation_](Z2, op_version=opv)  # A2 = σ(Z2)
+
+
+def _above_one_half(A, dtype, opv):
+    """1 where A > 0.5 strictly, else 0 (int64): exactly 0.5 gives 0."""
+    half = np.array([0.5], dtype=dtype)
+    return OnnxCast(
+        OnnxGreater(A, half, op_version=opv),
+        to=onnx_proto.TensorProto.INT64,
+        op_version=opv,
+    )
 
 
 def convert_two_layer_classifier(scope, operator, container):
@@ -125,56 +154,44 @@ def convert_two_layer_classifier(scope, operator, container):
     docstring)."""
     model = operator.raw_operator
     opv = container.target_opset
-    label_out, proba_out = operator.outputs[0], operator.outputs[1]
-    proto = guess_proto_type(operator.inputs[0].type)
-    dtype = np.float64 if proto == onnx_proto.TensorProto.DOUBLE else np.float32
     X = operator.inputs[0]
-    if not isinstance(X.type, (FloatTensorType, DoubleTensorType)):
-        X = OnnxCast(X, to=onnx_proto.TensorProto.FLOAT, op_version=opv)
-
-    W1, b1, W2, b2 = (
-        np.asarray(p, dtype=dtype) for p in (model.W1_, model.b1_, model.W2_, model.b2_)
-    )
-    Z1 = OnnxGemm(X, W1, b1, transB=1, op_version=opv)
-    A1 = _HIDDEN[model.activation](Z1, op_version=opv)
-    Z2 = OnnxGemm(A1, W2, b2, transB=1, op_version=opv)
-    if model.out_activation_ == "softmax":
-        A2 = OnnxSoftmax(Z2, axis=1, op_version=opv)
+    if isinstance(X.type, DoubleTensorType):
+        dtype = np.float64
     else:
-        A2 = OnnxSigmoid(Z2, op_version=opv)
+        dtype = np.float32
+        if not isinstance(X.type, FloatTensorType):  # integers, booleans
+            X = OnnxCast(X, to=onnx_proto.TensorProto.FLOAT, op_version=opv)
 
-    half = np.array([0.5], dtype=dtype)
-    if _is_multilabel(model):
-        P = A2
-        label = OnnxCast(
-            OnnxGreater(A2, half, op_version=opv),
-            to=onnx_proto.TensorProto.INT64,
-            op_version=opv,
-        )
+    A2 = _network(X, model, dtype, opv)
+    kind = _target_kind(model)
+    if kind == "multilabel":
+        P, label = A2, _above_one_half(A2, dtype, opv)
     else:
-        if model.out_activation_ == "softmax":
-            P = A2
-            index = OnnxArgMax(P, axis=1, keepdims=0, op_version=opv)
-        else:
-            # Binary: P = [1 − p, p]; the second class iff p > 0.5 strictly.
+        if kind == "binary":  # P = [1 − p, p]; the second class iff p > 0.5
             one = np.array([1], dtype=dtype)
             P = OnnxConcat(OnnxSub(one, A2, op_version=opv), A2, axis=1, op_version=opv)
+            minus_one = np.array([-1], dtype=np.int64)
             index = OnnxReshape(
-                OnnxCast(
-                    OnnxGreater(A2, half, op_version=opv),
-                    to=onnx_proto.TensorProto.INT64,
-                    op_version=opv,
-                ),
-                np.array([-1], dtype=np.int64),
-                op_version=opv,
+                _above_one_half(A2, dtype, opv), minus_one, op_version=opv
             )
-        classes = _onnx_labels(get_label_classes(scope, model))
+        else:  # the first of tied classes, as np.argmax
+            P = A2
+            index = OnnxArgMax(P, axis=1, keepdims=0, op_version=opv)
+        classes = _onnx_labels(get_label_classes(scope, model))  # handles nocl
         label = OnnxGather(classes, index, axis=0, op_version=opv)
 
+    label_out, proba_out = operator.outputs[:2]
     OnnxIdentity(label, op_version=opv, output_names=[label_out]).add_to(
         scope, container
     )
     OnnxIdentity(P, op_version=opv, output_names=[proba_out]).add_to(scope, container)
+
+
+def parse_two_layer_classifier(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's classifier parser (the ZipMap step or not, the
+    ``output_class_labels`` output), after a check that the model is fitted."""
+    check_is_fitted(model)
+    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
 
 
 update_registered_converter(
@@ -182,6 +199,7 @@ update_registered_converter(
     "SkTwoLayerClassifier",
     two_layer_classifier_shape_calculator,
     convert_two_layer_classifier,
+    parser=parse_two_layer_classifier,
     options={
         "zipmap": [True, False, "columns"],
         "output_class_labels": [False, True],

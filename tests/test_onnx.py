@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.compose import ColumnTransformer
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -193,6 +193,11 @@ def test_float_labels_become_int64():
     _, (label, _) = _run(clf, X32, options={"zipmap": False})
     assert label.dtype == np.int64
     assert_array_equal(label, clf.predict(X32))
+
+
+def test_an_unfitted_model_raises_not_fitted_error():
+    with pytest.raises(NotFittedError):
+        skl2onnx.to_onnx(_classifier(), np.zeros((1, 3), np.float32))
 
 
 def test_importing_sk_twolayer_does_not_import_skl2onnx():
