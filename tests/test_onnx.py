@@ -90,6 +90,17 @@ def test_onnxruntime_reproduces_predict_and_predict_proba(
     assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=PROBA_ATOL[dtype])
 
 
+@pytest.mark.parametrize("opset", [9, 13])
+@pytest.mark.parametrize("target", TARGETS)
+def test_older_opsets(fitted, target, opset):
+    """Softmax's axis changed meaning at opset 13; 2-D input is the same."""
+    clf = fitted[target, "tanh"]
+    X = _data(target, seed=1)[0].astype(np.float32)
+    _, (label, proba) = _run(clf, X, options={"zipmap": False}, target_opset=opset)
+    assert_array_equal(label, clf.predict(X))
+    assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=1e-5)
+
+
 def test_the_graph_is_the_network(fitted):
     onx, _ = _run(fitted["multiclass", "relu"], np.zeros((1, 5), np.float32))
     ops = [node.op_type for node in onx.graph.node]
