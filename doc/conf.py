@@ -10,6 +10,7 @@ and open ``doc/_build/html/index.html``.
 
 import importlib
 import pkgutil
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -33,11 +34,20 @@ extensions = [
     "myst_parser",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.md"]
+# benchmarks/ is a link to the repository's benchmarks/ folder: its Markdown
+# results files are pages of the site as they are (no copies), and a new
+# results file there is picked up by the Benchmarks page's glob.
+exclude_patterns = [
+    "_build",
+    "**.ipynb_checkpoints",
+    "benchmarks/out",
+    "api_listing.rst",  # generated below, included by api.rst
+    "benchmarks/solvers.md",  # a table without a title: included where shown
+]
 templates_path = ["_templates"]
 
 # The API reference: one page per public name, from its numpydoc docstring.
-autosummary_generate = True
+autosummary_generate = ["api_listing.rst"]
 autodoc_default_options = {"members": False, "inherited-members": False}
 numpydoc_show_class_members = False  # the class template lists the methods
 numpydoc_class_members_toctree = False
@@ -109,8 +119,8 @@ def public_names(module_name):
     return sorted(n for n in names if not n.startswith("__"))
 
 
-def write_api_listing(app):
-    """doc/generated/api_listing.rst: an autosummary table per public module.
+def write_api_listing():
+    """doc/api_listing.rst: an autosummary table per public module.
 
     Whatever is public when the site is built is documented: a name added to
     ``sk_twolayer.__all__`` or a new public submodule (``sk_twolayer.onnx``)
@@ -150,12 +160,27 @@ def write_api_listing(app):
                     "",
                 ]
         documented.update(names)
-    target = DOC / "generated" / "api_listing.rst"
-    target.parent.mkdir(exist_ok=True)
+    target = DOC / "api_listing.rst"
     text = "\n".join(lines)
     if not target.exists() or target.read_text() != text:
         target.write_text(text)
 
 
+# Written when this file is read, before Sphinx looks for documents.
+write_api_listing()
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([\w-]+)\.md\)")
+
+
+def link_benchmark_pages(app, docname, source):
+    """In benchmarks/*.md, a link to a sibling results file becomes a {doc}
+    reference. MyST would resolve the file through the benchmarks/ link to
+    the folder outside doc/ and not find the page."""
+    if docname.startswith("benchmarks/"):
+        source[0] = MARKDOWN_LINK.sub(
+            lambda m: "{doc}`%s <%s>`" % (m[1].replace("`", ""), m[2]), source[0]
+        )
+
+
 def setup(app):
-    app.connect("builder-inited", write_api_listing, priority=100)
+    app.connect("source-read", link_benchmark_pages)
