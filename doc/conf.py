@@ -76,7 +76,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"/plot_",
-    "ignore_pattern": r"(dask_search|out_of_core)\.py$",
+    "ignore_pattern": r"(^|[/\\])(dask_search|out_of_core)\.py$",
     "matplotlib_animations": (True, "jshtml"),
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
