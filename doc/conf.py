@@ -131,35 +131,25 @@ def write_api_listing():
     documented = set()
     for module_name in public_modules():
         module = importlib.import_module(module_name)
-        names = [n for n in public_names(module_name) if n not in documented]
+        names = public_names(module_name)
+        new = [n for n in names if n not in documented]
         summary = (module.__doc__ or "").strip().splitlines()[0]
         lines += [f"``{module_name}``", "-" * (len(module_name) + 4), ""]
-        lines += [f".. automodule:: {module_name}", "   :no-members:", ""]
-        lines += ["", f"{summary}", ""] if module_name != "sk_twolayer" else [""]
-        if names:
+        lines += [f".. py:module:: {module_name}", "", summary, ""]
+        lines += [f".. currentmodule:: {module_name}", ""]
+        if new:
             lines += [
-                f".. currentmodule:: {module_name}",
-                "",
                 ".. autosummary::",
                 "   :toctree: generated/",
                 "   :template: autosummary/entry.rst",
                 "",
             ]
-            lines += [f"   {name}" for name in names] + [""]
-        else:
-            aliases = [
-                n
-                for n in sorted(getattr(module, "__all__", []) or [])
-                if n in documented
-            ]
-            if aliases:
-                lines += [
-                    "Also here: "
-                    + ", ".join(f":obj:`~sk_twolayer.{n}`" for n in aliases)
-                    + ".",
-                    "",
-                ]
-        documented.update(names)
+            lines += [f"   {name}" for name in new] + [""]
+        aliases = [n for n in names if n in documented]
+        if aliases:
+            links = ", ".join(f":obj:`sk_twolayer.{n}`" for n in aliases)
+            lines += [f"Also here: {links}.", ""]
+        documented.update(new)
     target = DOC / "api_listing.rst"
     text = "\n".join(lines)
     if not target.exists() or target.read_text() != text:

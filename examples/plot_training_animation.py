@@ -10,8 +10,8 @@ on the right. ``warm_start=True`` makes each ``fit`` continue from the
 weights of the previous one, so the frames are one run of gradient
 descent, cut into pieces.
 
-For a long while the weights are too small for the tanh units to bend the
-boundary and the loss sits near ``log 2``; then the units break symmetry,
+At first the weights are too small for the tanh units to bend the
+boundary, and the loss sits near ``log 2``; then the units break symmetry,
 the loss drops, and the petals appear one after another.
 """
 
@@ -67,6 +67,7 @@ ax_loss.plot(np.arange(1, len(losses) + 1), losses, color="0.7")
 ax_loss.set_xscale("log")
 ax_loss.set_xlabel("iteration")
 ax_loss.set_ylabel("cross-entropy loss")
+ax_plane.set_title("iteration", fontsize=9)  # room for the frames' titles
 fig.tight_layout()
 surface = []
 
