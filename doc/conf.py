@@ -12,7 +12,6 @@ import importlib
 import pkgutil
 import re
 import sys
-import warnings
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parent
@@ -90,10 +89,6 @@ sphinx_gallery_conf = {
     "backreferences_dir": "generated/backreferences",
 }
 
-# Examples may fit for a fixed number of iterations on purpose; the warning
-# that says so is not a documentation problem.
-warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib")
-
 
 def public_modules():
     """sk_twolayer and its public submodules (no leading underscore)."""
@@ -167,9 +162,12 @@ def link_benchmark_pages(app, docname, source):
     reference. MyST would resolve the file through the benchmarks/ link to
     the folder outside doc/ and not find the page."""
     if docname.startswith("benchmarks/"):
-        source[0] = MARKDOWN_LINK.sub(
-            lambda m: "{doc}`%s <%s>`" % (m[1].replace("`", ""), m[2]), source[0]
-        )
+
+        def to_doc_role(match):
+            text = match[1].replace("`", "")
+            return "{doc}`" + f"{text} <{match[2]}>`"
+
+        source[0] = MARKDOWN_LINK.sub(to_doc_role, source[0])
 
 
 def setup(app):

@@ -7,10 +7,10 @@ results."""
 import doctest
 import importlib.resources
 import inspect
-import runpy
-import warnings
 import re
+import runpy
 import typing
+import warnings
 from pathlib import Path
 
 import numpy as np
