@@ -63,6 +63,8 @@ html_theme_options = {
     "show_toc_level": 2,
     "secondary_sidebar_items": ["page-toc"],
 }
+# Pages without sub-pages need no left-hand navigation.
+html_sidebars = {page: [] for page in ["course", "getting_started", "development"]}
 html_static_path: list[str] = []
 html_show_sourcelink = False
 
