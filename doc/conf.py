@@ -64,7 +64,8 @@ html_theme_options = {
 }
 # Pages without sub-pages need no left-hand navigation.
 html_sidebars = {page: [] for page in ["course", "getting_started", "development"]}
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_show_sourcelink = False
 
 
