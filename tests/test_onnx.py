@@ -217,10 +217,3 @@ def test_importing_sk_twolayer_does_not_import_skl2onnx():
         "assert not {'skl2onnx', 'onnx', 'onnxruntime'} & set(sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-
-
-def test_readme_onnx_example_runs():
-    text = (ROOT / "README.md").read_text()
-    section = text.split("## Deploying with ONNX", 1)[1].split("\n## ", 1)[0]
-    (example,) = section.split("```python\n")[1:]
-    exec(example.split("```", 1)[0], {})
