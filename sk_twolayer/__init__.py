@@ -3,6 +3,24 @@
 Public names: :class:`TwoLayerClassifier`, :func:`make_flower` (also in
 :mod:`sk_twolayer.datasets`) and ``__version__``.
 
+Module map (data flows down the list; nothing imports from a module above it)::
+
+    _classifier.py   the scikit-learn protocol: parameters, public methods,
+                     validation, the fit transaction, storing a result
+    _targets.py      labels -> Y, classes, output unit, class/sample weights
+    _training.py     the fit plan: frozen FitConfig, initial weights,
+                     optimiser factory, solver dispatch, warnings
+    _problem.py      training rows: duplicates merged, weights normalised,
+                     the validation split
+    _monitor.py      after each iteration: verbose, early stopping, callbacks
+    _callbacks.py    the report to scikit-learn's callbacks
+    _solvers.py      gd, sgd, adam, lbfgs over a flat θ; the tol rule
+    _blocks.py       the objective over rows (full batch, mini-batch) and
+                     prediction's logits, in blocks on all cores
+    _network.py      the course's equations, one line each
+    _blas.py         BLAS dispatch and thread limits
+    _sklearn_private.py   every private scikit-learn name
+
 Examples
 --------
 >>> from sklearn.model_selection import StratifiedKFold, cross_val_score

@@ -3,9 +3,10 @@
 scipy's wheels bundle a BLAS of their own beside numpy's: two libraries, each
 with its own threads. Between calls, a library's idle threads spin for a while
 before they sleep, so when one library works while the other's threads spin,
-they fight for the cores (on 2 cores an L-BFGS fit ran 1.6× to 6× slower
-before scipy's library was kept on one thread). Our parallel sections also
-run BLAS on one thread per core, each of our threads being its own caller.
+they fight for the cores (an L-BFGS fit ran several times slower before
+scipy's library was kept on one thread: benchmarks/design_measurements.md).
+Our parallel sections also run BLAS on one thread per core, each of our
+threads being its own caller.
 
 Thread counts are global to the process, and a user may fit or predict from
 several threads at once: :func:`blas_on_one_thread` counts, per library, the
@@ -18,7 +19,7 @@ temporary for ``a·x``: the optimisers' updates and the L2 term of a
 mini-batch are made of it. :func:`add_to_rows`, :func:`product_into` and
 :func:`matmul_into` are the products and broadcasts of ``_network``'s
 equations, dispatched to BLAS where it is faster and to NumPy elsewhere
-(thresholds measured in ``benchmarks/speed.md``).
+(thresholds measured in ``benchmarks/design_measurements.md``).
 """
 
 import os
@@ -109,7 +110,7 @@ def add_scaled(y, a, x):
     """``y += a·x``, in place, for a float ``a``.
 
     BLAS's axpy reads and writes once (NumPy's ``y += a * x`` makes ``a·x``
-    first, a second pass; timings in ``benchmarks/speed.md``). Arrays that
+    first, a second pass; see benchmarks/design_measurements.md). Arrays that
     axpy cannot update in place (not 1-D contiguous floats of one type) take
     NumPy's lines.
     """
@@ -133,14 +134,14 @@ def add_scaled(y, a, x):
 # arithmetic: at a mini-batch's or a block's size scipy's BLAS does them
 # faster; below the thresholds NumPy's own call is the quicker, and it does
 # anything that is not a C-contiguous float array (measured in
-# benchmarks/speed.md).
+# benchmarks/design_measurements.md).
 
 #: Elements of Z from which add_to_rows, and of the product from which
 #: product_into, call BLAS.
 MIN_BLAS_ADD, MIN_BLAS_PRODUCT = 2048, 8192
 
 #: Up to this many dense rows, X·Wᵀ reads W as it is: a C-contiguous copy of
-#: Wᵀ costs more than it saves (crossover measured in benchmarks/speed.md).
+#: Wᵀ costs more than it saves (benchmarks/design_measurements.md).
 MAX_ROWS_WITHOUT_COPY = 8
 
 

@@ -201,8 +201,8 @@ class MiniBatchLoss(Propagation):
     weights it was computed with (as MLPClassifier reports it). The batches
     leave their logits in a buffer of ``CHUNK_BYTES``, and the cross-entropy
     is taken over all of them at once when it is full (cheaper than batch by
-    batch, see benchmarks/speed.md); Y and the weights are gathered in the
-    epoch's order a chunk at a time too.
+    batch, see benchmarks/design_measurements.md); Y and the weights are
+    gathered in the epoch's order a chunk at a time too.
     """
 
     #: Bytes of logits (and as many of Y) held for the loss between batches.

@@ -109,7 +109,7 @@ def softplus(Z, out=None):
 
     The same formula as ``np.logaddexp(0, z)``, in vectorized passes
     (logaddexp takes each element through a scalar loop: several times
-    slower, see benchmarks/speed.md).
+    slower, see benchmarks/design_measurements.md).
     """
     positive = np.maximum(Z, 0)  # before ``out`` (which may be Z) is written
     E = np.abs(Z, out=out)

@@ -355,8 +355,8 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
 
     L-BFGS-B does only small vector work on scipy's own BLAS, which is kept
     on one thread meanwhile (``_blas``: its idle threads would fight numpy's,
-    which do the matrix products, for the cores: on 2 cores the fit ran 1.6×
-    at 60 000 × 50 to 6× at 2 000 × 20 slower without this).
+    which do the matrix products, for the cores: the fit ran several times
+    slower without this, see benchmarks/design_measurements.md).
 
     Runs in float64 (scipy's requirement) whatever the dtype of ``theta``;
     ``fun`` is called with a vector of ``theta``'s dtype. ``tol`` is the
