@@ -131,7 +131,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         if warm:
             params = self._fitted_params(X.dtype, warm)
         else:
-            params = initial_params(config, self.init, X, targets, rng)
+            params = initial_params(config, X, targets, rng)
         run = train(
             config,
             X,

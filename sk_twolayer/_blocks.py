@@ -93,7 +93,9 @@ class Propagation:
         stack, self._stack, self._pool = self._stack, None, None
         return stack.__exit__(*exc_info)
 
-    def evaluate(self, theta, X, Y, s, alpha, m, grad, divide=True, Z2=None):
+    def evaluate(
+        self, theta, X, Y, sample_weight, alpha, m, grad, divide=True, Z2=None
+    ):
         """J and ∂J/∂θ (into ``grad``) with the sums over these rows
         divided by ``m``, and the L2 term ``alpha``.
 
@@ -103,7 +105,9 @@ class Propagation:
         """
         if self._stack is None:
             with self:
-                return self.evaluate(theta, X, Y, s, alpha, m, grad, divide, Z2)
+                return self.evaluate(
+                    theta, X, Y, sample_weight, alpha, m, grad, divide, Z2
+                )
         n_x, n_h, n_y = self.dims
         if theta is not self.theta:  # the solvers update theta in place
             self.theta, self.params = theta, net.unpack(theta, n_x, n_h, n_y)
@@ -111,7 +115,7 @@ class Propagation:
         W1, b1, W2, b2 = self.params
         np.copyto(self.W1T, W1.T)  # read by every thread
         self.weights = self.W1T, b1, W2, b2
-        n = X.shape[0]
+        n, s = X.shape[0], sample_weight
         if self.n_threads == 1:
             loss = self._shard(0, X, Y, s, 0, n, grad, Z2)
             return float(
@@ -142,7 +146,7 @@ class Propagation:
             views = self._unpacked[id(flat)] = (flat, net.unpack(flat, *self.dims))
         return views[1]
 
-    def _shard(self, i, X, Y, s, start, stop, flat_sums, Z2=None):
+    def _shard(self, i, X, Y, sample_weight, start, stop, flat_sums, Z2=None):
         """Σ over the blocks of rows ``start:stop`` with thread ``i``'s
         buffers: returns the loss sum and leaves the gradient sums in
         ``flat_sums`` (and the logits in ``Z2``'s rows, when given)."""
@@ -150,6 +154,7 @@ class Propagation:
             flat_sums[...] = 0
         sums = self._views(flat_sums)
         args = *self.weights, self.activation, self.output, sums, self.buffers[i]
+        s = sample_weight
         if start == 0 and stop == X.shape[0] <= self.rows:  # a mini-batch
             return net.accumulate(X, Y, s, *args, Z2=Z2)
         loss = 0.0

@@ -23,9 +23,15 @@ weights ``s = 1`` and ``m`` is the number of samples)::
     dW1 = dZ1ᵀ·X / m   (+ α W1 / m)
     db1 = Σ dZ1 / m
 
+Prediction: ``ŷ = 1`` where ``A2 > 0.5`` (the most probable class for softmax).
+
 Nothing here knows about scikit-learn: these functions take arrays and return
-arrays. The estimator (``_classifier.py``) validates and arranges, the solvers
-(``_solvers.py``) iterate.
+arrays. ``_blocks.py`` runs them over the rows, the solvers (``_solvers.py``)
+iterate, and ``_blas.py`` chooses how the products are computed.
+
+A new output unit and loss (say an identity output with squared error, for
+which dZ2 = A2 − Y holds too) is an entry in ``OUTPUTS`` and a branch of
+:func:`cross_entropy`'s kind; the backward pass does not change.
 """
 
 import numpy as np
@@ -132,8 +138,9 @@ def cross_entropy(Z2, Y, output):
     return log_sum_exp(Z2)[:, 0] - (Y * Z2).sum(axis=1)
 
 
-def total_cross_entropy(Z2, Y, s, output):
-    """Σ_i s_i · cross_entropy_i, as a float (``s=None``: every s_i = 1).
+def total_cross_entropy(Z2, Y, sample_weight, output):
+    """Σ_i s_i · cross_entropy_i, as a float, s the ``sample_weight`` (None:
+    every s_i = 1).
 
     Each sample's two terms are subtracted before the sum, which is taken in
     float64: a well-fitted float32 model's Σ log(1 + e^z) and Σ y z, summed
@@ -141,8 +148,8 @@ def total_cross_entropy(Z2, Y, s, output):
     3e-6 this way).
     """
     losses = cross_entropy(Z2, Y, output)
-    if s is not None:
-        losses *= s
+    if sample_weight is not None:
+        losses *= sample_weight
     return float(losses.sum(dtype=np.float64))
 
 
@@ -266,9 +273,22 @@ class Buffers:
 
 
 def accumulate(
-    X, Y, s, W1T, b1, W2, b2, activation, output, grads, buffers, first=True, Z2=None
+    X,
+    Y,
+    sample_weight,
+    W1T,
+    b1,
+    W2,
+    b2,
+    activation,
+    output,
+    grads,
+    buffers,
+    first=True,
+    Z2=None,
 ):
-    """Forward and backward propagation over the rows of one block.
+    """Forward and backward propagation over the rows of one block, whose
+    samples weigh ``sample_weight`` (the equations' s; None: all 1).
 
     ``W1T`` is W1ᵀ as a C-contiguous array (``np.ascontiguousarray(W1.T)``),
     which BLAS multiplies by faster than by the transposed view.
@@ -291,6 +311,7 @@ def accumulate(
     # Forward propagation: Z1 = X·W1ᵀ + b1, A1 = g(Z1), Z2 = A1·W2ᵀ + b2
     Z2 = A2 if Z2 is None else Z2
     A1, Z2 = forward(X, W1T.T, b1, W2, b2, activation, Z1, Z2, ones)
+    s = sample_weight
     loss = 0.0 if keep_logits else total_cross_entropy(Z2, Y, s, output)
     A2 = OUTPUTS[output](Z2, out=A2)  #               A2 = σ(Z2)
 

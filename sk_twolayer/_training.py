@@ -44,6 +44,7 @@ class FitConfig:
     solver: str
     activation: str
     n_hidden: int
+    init: str | float
     alpha: float
     learning_rate: str | float
     max_iter: int
@@ -136,44 +137,34 @@ def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_rep
 
 def prepare_optimizer(config, optimizer, theta):
     """The optimiser of sgd and adam (None for the others): ``optimizer``
-    carried on when it has theta's size, else a new one; set to the current
-    hyper-parameters (set_params may change them between partial_fit calls)."""
+    carried on when it has theta's size, set to the current hyper-parameters
+    (set_params may change them between partial_fit calls); else a new one."""
     if optimizer is None or optimizer.theta_size != theta.size:
-        optimizer = new_optimizer(config, theta)
-    if isinstance(optimizer, SGD):
-        optimizer.learning_rate = config.step_size
-        optimizer.momentum = config.momentum
-        optimizer.nesterov = config.nesterovs_momentum
-    elif isinstance(optimizer, Adam):
-        optimizer.learning_rate = config.step_size
-        optimizer.beta_1, optimizer.beta_2 = config.beta_1, config.beta_2
-        optimizer.epsilon = config.epsilon
+        kind = {"sgd": SGD, "adam": Adam}.get(config.solver)
+        if kind is None:
+            return None
+        optimizer = kind(theta.size, theta.dtype, **_settings(config, kind))
+        optimizer.theta_size = theta.size
+        return optimizer
+    for name, value in _settings(config, type(optimizer)).items():
+        setattr(optimizer, name, value)
     return optimizer
 
 
-def new_optimizer(config, theta):
-    """A new optimiser for ``config.solver`` (None for gd and lbfgs)."""
-    if config.solver == "sgd":
-        optimizer = SGD(
-            theta.size,
-            theta.dtype,
-            learning_rate=config.step_size,
-            momentum=config.momentum,
-            nesterov=config.nesterovs_momentum,
-        )
-    elif config.solver == "adam":
-        optimizer = Adam(
-            theta.size,
-            theta.dtype,
-            learning_rate=config.step_size,
-            beta_1=config.beta_1,
-            beta_2=config.beta_2,
-            epsilon=config.epsilon,
-        )
-    else:
-        return None
-    optimizer.theta_size = theta.size
-    return optimizer
+def _settings(config, kind):
+    """The hyper-parameters of an optimiser of class ``kind``."""
+    if kind is SGD:
+        return {
+            "learning_rate": config.step_size,
+            "momentum": config.momentum,
+            "nesterov": config.nesterovs_momentum,
+        }
+    return {
+        "learning_rate": config.step_size,
+        "beta_1": config.beta_1,
+        "beta_2": config.beta_2,
+        "epsilon": config.epsilon,
+    }
 
 
 def solve(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor):
@@ -277,19 +268,20 @@ def warn_about(config, result):
     warnings.warn(message, ConvergenceWarning)
 
 
-def initial_params(config, init, X, targets, rng):
-    """New W1, b1, W2, b2 in X's dtype: ``init`` as in ``_network.initialize``,
-    and with ``"glorot"`` the output biases of the best constant model."""
+def initial_params(config, X, targets, rng):
+    """New W1, b1, W2, b2 in X's dtype: ``config.init`` as in
+    ``_network.initialize``, and with ``"glorot"`` the output biases of the
+    best constant model."""
     W1, b1, W2, b2 = net.initialize(
         X.shape[1],
         config.n_hidden,
         targets.Y.shape[1],
-        init,
+        config.init,
         config.activation,
         rng,
         dtype=X.dtype,
     )
-    if init == "glorot":
+    if config.init == "glorot":
         b2 = log_priors(targets.Y, targets.sample_weight, targets.output)
         b2 = b2.astype(X.dtype)
     return W1, b1, W2, b2
