@@ -24,7 +24,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._blocks import logits
 from ._callbacks import FitReport
-from ._sklearn_private import CallbackSupportMixin, Interval, StrOptions
+from ._sklearn_private import (
+    CallbackSupportMixin,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from ._training import (
     PARAM_NAMES,
     FitConfig,
@@ -158,7 +163,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         if fitted:
             # scikit-learn validates parameters only on partial_fit's first
             # call; set_params between calls must not slip through.
-            self._validate_params()
+            validate_params(self)
         self._check_partial_call(fitted, classes)
         return "partial_fit" if fitted else None
 

@@ -197,11 +197,11 @@ def _blas_ready(out, A, B):
 
 
 def matmul_into(A, B, out=None):
-    """A·B, for dense or sparse A or B, into ``out`` when given."""
+    """A·B, for dense or sparse A or B, into ``out`` when given (without
+    ``out``, B is dense and so is the product)."""
+    if out is None:
+        return A @ B  # the operator costs less than np.matmul's call
     if isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
         return np.matmul(A, B, out=out)
-    product = safe_sparse_dot(A, B, dense_output=True)
-    if out is None:
-        return product
-    out[...] = product
+    out[...] = safe_sparse_dot(A, B, dense_output=True)
     return out

@@ -305,13 +305,12 @@ def accumulate(
     """
     dW1, db1, dW2, db2 = grads if first else buffers.grads
     m = X.shape[0]
-    ones, keep_logits = buffers.ones[:m], Z2 is not None
+    s, ones, keep_logits = sample_weight, buffers.ones[:m], Z2 is not None
     Z1, dZ1, A2 = buffers.Z1[:m], buffers.dZ1[:m], buffers.Z2[:m]
 
     # Forward propagation: Z1 = X·W1ᵀ + b1, A1 = g(Z1), Z2 = A1·W2ᵀ + b2
     Z2 = A2 if Z2 is None else Z2
     A1, Z2 = forward(X, W1T.T, b1, W2, b2, activation, Z1, Z2, ones)
-    s = sample_weight
     loss = 0.0 if keep_logits else total_cross_entropy(Z2, Y, s, output)
     A2 = OUTPUTS[output](Z2, out=A2)  #               A2 = σ(Z2)
 

@@ -1,10 +1,10 @@
 """The only place sk_twolayer imports or reads private scikit-learn names,
 and the one place that guards an import by scikit-learn version.
 
-That includes the attributes scikit-learn's ``CallbackSupportMixin`` keeps
-on the estimator (``_init_callback_context``, ``_callback_fit_ctx``,
-``_skl_callbacks``): ``_callbacks.py`` reaches them through the three
-functions below.
+That includes the private methods and attributes scikit-learn keeps on the
+estimator (``_validate_params``, and the ``CallbackSupportMixin``'s
+``_init_callback_context``, ``_callback_fit_ctx``, ``_skl_callbacks``): the
+package reaches them through the functions below.
 
 scikit-learn keeps these underscored but stable across 1.6 – 1.9; if one moves,
 this file is the one to change.
@@ -24,6 +24,13 @@ except ImportError:  # scikit-learn 1.6 – 1.8: no callbacks, nothing to suppor
     CALLBACKS_AVAILABLE = False
 else:
     CALLBACKS_AVAILABLE = True
+
+
+def validate_params(estimator):
+    """Check the estimator's parameters against its constraints now
+    (``BaseEstimator._validate_params``; ``_fit_context`` does it only on
+    partial_fit's first call)."""
+    estimator._validate_params()
 
 
 def init_callback_context(estimator, task_name, max_subtasks):
@@ -47,6 +54,7 @@ __all__ = [
     "callback_fit_context",
     "has_callbacks",
     "init_callback_context",
+    "validate_params",
     "Interval",
     "StrOptions",
     "_check_sample_weight",
