@@ -212,9 +212,8 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         self._optimizer, self._random_state = run.optimizer, rng
         earlier = list(getattr(self, "loss_curve_", [])) if carry_on else []
         self.n_iter_ = (getattr(self, "n_iter_", 0) if carry_on else 0) + result.n_iter
-        self.t_ = (self.t_ if carry_on else 0) + (
-            result.n_evals or result.n_iter
-        ) * run.n_train
+        passes = result.n_evals or result.n_iter  # L-BFGS may pass more often
+        self.t_ = (self.t_ if carry_on else 0) + passes * run.n_train
         self.loss_curve_ = earlier + result.loss_curve
         best = result.best_iter
         self.loss_ = (

@@ -153,7 +153,7 @@ class Propagation:
         if start == stop:
             flat_sums[...] = 0
         sums = self._views(flat_sums)
-        args = *self.weights, self.activation, self.output, sums, self.buffers[i]
+        args = self.weights, self.activation, self.output, sums, self.buffers[i]
         s = sample_weight
         if start == 0 and stop == X.shape[0] <= self.rows:  # a mini-batch
             return net.accumulate(X, Y, s, *args, Z2=Z2)

@@ -276,10 +276,7 @@ def accumulate(
     X,
     Y,
     sample_weight,
-    W1T,
-    b1,
-    W2,
-    b2,
+    weights,
     activation,
     output,
     grads,
@@ -290,8 +287,9 @@ def accumulate(
     """Forward and backward propagation over the rows of one block, whose
     samples weigh ``sample_weight`` (the equations' s; None: all 1).
 
-    ``W1T`` is W1ᵀ as a C-contiguous array (``np.ascontiguousarray(W1.T)``),
-    which BLAS multiplies by faster than by the transposed view.
+    ``weights`` are ``(W1T, b1, W2, b2)``, W1T being W1ᵀ as a C-contiguous
+    array (``np.ascontiguousarray(W1.T)``), which BLAS multiplies by faster
+    than by the transposed view.
 
     Writes the block's sums into ``grads = (dW1, db1, dW2, db2)`` — without
     the division by ``m`` or the L2 term, which :func:`finish` applies once
@@ -303,6 +301,7 @@ def accumulate(
     the loss is not computed (0 is returned): the mini-batch solvers compute
     an epoch's loss from its logits at once, far cheaper than batch by batch.
     """
+    W1T, b1, W2, b2 = weights
     dW1, db1, dW2, db2 = grads if first else buffers.grads
     m = X.shape[0]
     s, ones, keep_logits = sample_weight, buffers.ones[:m], Z2 is not None
@@ -374,18 +373,7 @@ def loss_and_gradients(
     grads = unpack(grad, n_x, n_h, n_y)
     m = X.shape[0] if sample_weight is None else sample_weight.sum()
     buffers = Buffers(X.shape[0], n_x, n_h, n_y, theta.dtype)
-    loss = accumulate(
-        X,
-        Y,
-        sample_weight,
-        np.ascontiguousarray(W1.T),
-        b1,
-        W2,
-        b2,
-        activation,
-        output,
-        grads,
-        buffers,
-    )
+    weights = np.ascontiguousarray(W1.T), b1, W2, b2
+    loss = accumulate(X, Y, sample_weight, weights, activation, output, grads, buffers)
     n_w = n_weights(n_x, n_h, n_y)
     return float(finish(loss, grad, theta, alpha, m, n_w)), grad
