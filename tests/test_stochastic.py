@@ -166,7 +166,7 @@ def test_minibatch_terms_average_to_the_full_batch_objective(
     the epoch's loss, taken from the batches' logits a chunk of batches at a
     time (one, two, or all of them here), is the weight-average of the J_B;
     and both average to the full-batch J."""
-    from sk_twolayer._classifier import _BatchLoss
+    from sk_twolayer._blocks import MiniBatchLoss as _BatchLoss
 
     X, y = flower
     if output == "softmax":
@@ -353,7 +353,7 @@ def test_huge_learning_rate_is_a_clear_error(flower, solver):
 
 
 def test_early_stopping_patience_starts_once_the_validation_loss_falls():
-    from sk_twolayer._classifier import _Monitor
+    from sk_twolayer._monitor import Monitor as _Monitor
 
     class Scripted(_Monitor):
         def _validate(self, theta):
