@@ -27,6 +27,7 @@ from ._callbacks import FitReport
 from ._sklearn_private import (
     CallbackSupportMixin,
     Interval,
+    Options,
     StrOptions,
     validate_params,
 )
@@ -71,7 +72,11 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),  # as MLPClassifier: the tol rule never fires
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "init": [StrOptions({"glorot"}), Interval(Real, 0, None, closed="neither")],
         "batch_size": [
@@ -164,6 +169,13 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             # scikit-learn validates parameters only on partial_fit's first
             # call; set_params between calls must not slip through.
             validate_params(self)
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: each call "
+                "is one pass over the chunk it is given, with no data held out "
+                "to stop on. Set early_stopping=False and score a held-out "
+                "chunk between calls to decide when to stop."
+            )
         self._check_partial_call(fitted, classes)
         return "partial_fit" if fitted else None
 
