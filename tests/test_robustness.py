@@ -176,7 +176,8 @@ INVALID_PARAMS = {
     "learning_rate": [0, -1.0, "constant", None, np.inf * 0],
     "max_iter": [0, -1, 1.5, None],
     "tol": [-1e-3, "small", None],
-    "n_iter_no_change": [0, 1.5],
+    "n_iter_no_change": [0, 1.5, -np.inf, np.nan, 2.0],
+    "max_fun": [0, -1, 1.5, np.inf, None],
     "alpha": [-0.1, "l2", None],
     "init": [0.0, -0.01, "he", None],
     "batch_size": [0, -5, 2.5, "full"],
@@ -427,6 +428,26 @@ def test_lbfgs_reports_why_it_stopped(iris, monkeypatch):
     monkeypatch.setattr(FullBatchLoss, "__call__", wrong_gradient)
     with pytest.warns(ConvergenceWarning, match="L-BFGS-B reports"):
         TwoLayerClassifier(random_state=0).fit(X, y)
+
+
+def test_max_fun_stops_lbfgs_and_the_warning_names_it(iris):
+    """MLPClassifier's max_fun: the most loss evaluations of L-BFGS-B; the
+    check happens at the end of an iteration, as scipy does it."""
+    X, y = iris
+    assert TwoLayerClassifier().max_fun == 15000  # MLPClassifier's default
+    clf = TwoLayerClassifier(max_fun=10, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="max_fun=10 loss evaluations"):
+        clf.fit(X, y)
+    passes = clf.t_ // len(X)
+    assert 10 < passes < 30 and clf.n_iter_ < clf.max_iter
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        TwoLayerClassifier(max_fun=passes + 100, random_state=0).fit(X, y)
+    for solver in ("gd", "sgd", "adam"):  # max_fun is lbfgs's alone
+        common = {"solver": solver, "max_iter": 5, "random_state": 0}
+        a = TwoLayerClassifier(max_fun=1, **common).fit(X, y)
+        b = TwoLayerClassifier(**common).fit(X, y)
+        assert_array_equal(a.W1_, b.W1_)
 
 
 def test_lbfgs_divergence_message_does_not_blame_a_learning_rate(iris, monkeypatch):
