@@ -59,6 +59,16 @@ def _check_partial_fit_solver(estimator):
     return True
 
 
+def _all_finite(X):
+    """Whether the float array X is finite, cheaply and without a warning:
+    for a few rows by element, else by its sum under errstate (a sum of
+    values near the float limits overflows: X then takes the full check)."""
+    if X.size <= 1024:
+        return bool(np.isfinite(X).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(X.sum()))
+
+
 class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
     """The shared machinery of the two-layer estimators (not public)."""
 
@@ -254,7 +264,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             and d.get("n_features_in_") == X.shape[1]
             and "feature_names_in_" not in d
             and X.shape[0] > 0
-            and np.isfinite(X.sum())
+            and _all_finite(X)
         ):
             return X
         check_is_fitted(self)
@@ -296,7 +306,8 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         # (inf − inf in a product) is an error.
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = logits(X, W1, b1, W2, b2, self.activation)
-        if not np.isfinite(Z2.sum()) and not np.all(np.isfinite(Z2)):
+            total = Z2.sum()  # inf + (−inf) or an overflowing sum: no warning
+        if not np.isfinite(total) and not np.all(np.isfinite(Z2)):
             if np.isnan(Z2).any():
                 raise ValueError(
                     "The network's output is undefined for this X: its values "
