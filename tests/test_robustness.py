@@ -605,10 +605,6 @@ def problems(draw):
     )
     codes[:n_classes] = np.arange(n_classes)  # every class present
     y = LABEL_KINDS[kind](n_classes)[codes]
-    if draw(st.integers(0, 4)) == 0:  # multilabel: an indicator matrix
-        y = np.c_[codes > 0, codes % 2 == 0].astype(int)
-    if draw(st.integers(0, 4)) == 0:
-        X = sp.csr_matrix(X)
     weights = draw(
         st.one_of(
             st.none(),
