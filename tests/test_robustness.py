@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import skops.io as sio
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose, assert_array_equal
@@ -769,8 +769,22 @@ def _finite_model(clf, X):
         assert np.all(np.isfinite(getattr(clf, name)))
 
 
+#: A crash of the kind issue 14's random testing found (a ZeroDivisionError):
+#: the validation split left no positive weight on the training side.
+ISSUE_14_SETTINGS = {
+    **{k: v for k, v in TwoLayerClassifier().get_params().items() if k in SETTINGS},
+    "solver": "sgd",
+    "early_stopping": True,
+    "validation_fraction": 0.5,
+    "max_iter": 1,
+    "random_state": 0,
+}
+ISSUE_14_DATA = (np.ones((6, 3)), np.array([0, 1, 1, 0, 1, 0]), [1, 1, 0, 0, 0, 0])
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.fixed_dictionaries(SETTINGS), tiny_problems())
+@example(ISSUE_14_SETTINGS, ISSUE_14_DATA)
 def test_property_random_settings_fit_or_name_the_problem(params, problem):
     X, y, w = problem
     clf = TwoLayerClassifier(**params)
