@@ -17,9 +17,9 @@ from ._solvers import Patience
 #: Early stopping's second patience, as a multiple of ``n_iter_no_change``:
 #: a run whose validation loss has not fallen 1% below its first value within
 #: this many times ``n_iter_no_change`` epochs has learned nothing that
-#: generalises, and stops. Ten times covers the longest plateaus measured
-#: before the fall on the flower, circles and XOR sets (up to 93 epochs
-#: at the default n_iter_no_change=10, see doc/user_guide/early_stopping.rst).
+#: generalises, and stops. Ten times covers the longest plateau measured
+#: before that fall on the flower, circles and XOR sets at the default
+#: n_iter_no_change=10 (benchmarks/early_stopping.md).
 NO_START_PATIENCE = 10
 
 
