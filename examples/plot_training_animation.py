@@ -32,7 +32,7 @@ net = TwoLayerClassifier(
     init=0.01,
     alpha=0.0,
     tol=0.0,
-    n_iter_no_change=10**9,
+    n_iter_no_change=np.inf,
     warm_start=True,
     random_state=2,
 )

@@ -27,6 +27,7 @@ from ._callbacks import FitReport
 from ._sklearn_private import (
     CallbackSupportMixin,
     Interval,
+    Options,
     StrOptions,
     validate_params,
 )
@@ -58,6 +59,16 @@ def _check_partial_fit_solver(estimator):
     return True
 
 
+def _all_finite(X):
+    """Whether the float array X is finite, cheaply and without a warning:
+    for a few rows by element, else by its sum under errstate (a sum of
+    values near the float limits overflows: X then takes the full check)."""
+    if X.size <= 1024:
+        return bool(np.isfinite(X).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(X.sum()))
+
+
 class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
     """The shared machinery of the two-layer estimators (not public)."""
 
@@ -71,7 +82,11 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         ],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),  # as MLPClassifier: the tol rule never fires
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "init": [StrOptions({"glorot"}), Interval(Real, 0, None, closed="neither")],
         "batch_size": [
@@ -164,6 +179,13 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             # scikit-learn validates parameters only on partial_fit's first
             # call; set_params between calls must not slip through.
             validate_params(self)
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: each call "
+                "is one pass over the chunk it is given, with no data held out "
+                "to stop on. Set early_stopping=False and score a held-out "
+                "chunk between calls to decide when to stop."
+            )
         self._check_partial_call(fitted, classes)
         return "partial_fit" if fitted else None
 
@@ -242,7 +264,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             and d.get("n_features_in_") == X.shape[1]
             and "feature_names_in_" not in d
             and X.shape[0] > 0
-            and np.isfinite(X.sum())
+            and _all_finite(X)
         ):
             return X
         check_is_fitted(self)
@@ -284,7 +306,8 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         # (inf − inf in a product) is an error.
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = logits(X, W1, b1, W2, b2, self.activation)
-        if not np.isfinite(Z2.sum()) and not np.all(np.isfinite(Z2)):
+            total = Z2.sum()  # inf + (−inf) or an overflowing sum: no warning
+        if not np.isfinite(total) and not np.all(np.isfinite(Z2)):
             if np.isnan(Z2).any():
                 raise ValueError(
                     "The network's output is undefined for this X: its values "

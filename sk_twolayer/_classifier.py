@@ -73,9 +73,17 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         least ``tol`` for ``n_iter_no_change`` consecutive iterations.
         ``"lbfgs"``: the tolerance on the projected gradient (``gtol``).
 
-    n_iter_no_change : int >= 1, default=10
+    n_iter_no_change : int >= 1 or np.inf, default=10
         Patience of the ``tol`` rule. For ``"lbfgs"`` it only applies with
-        ``early_stopping``.
+        ``early_stopping``. ``np.inf`` turns the rule off (as in
+        MLPClassifier): training then runs ``max_iter`` iterations, or until
+        ``"lbfgs"`` converges.
+
+    max_fun : int >= 1, default=15000
+        ``"lbfgs"`` only: the most loss-and-gradient evaluations (passes over
+        the data; its line search may take several an iteration), as in
+        MLPClassifier. A run stopped by it warns with a
+        ``ConvergenceWarning`` that names ``max_fun``.
 
     alpha : float >= 0, default=2.0
         Strength of the L2 penalty ``α/(2m) (‖W1‖² + ‖W2‖²)``, where ``m`` is
@@ -122,9 +130,13 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         when the *validation loss* has not improved by ``tol`` for
         ``n_iter_no_change`` iterations, counted from the first iteration
         whose validation loss is 1% below the first one's (before that,
-        training may wander on the plateau around its best-constant start);
-        the weights of the best iteration are restored at the end. Every
-        solver supports it; ``partial_fit`` ignores it. The validation loss
+        training may wander on the plateau around its best-constant start).
+        Should that fall never come within ``10 · n_iter_no_change``
+        iterations, nothing learnable was found and training stops there.
+        The weights of the best iteration are restored at the end. Rows of
+        zero weight take no part in the split. Every solver supports it;
+        ``partial_fit`` raises a ValueError with it, as MLPClassifier does (a
+        call sees one chunk, with nothing held out). The validation loss
         and accuracy of every iteration are recorded.
 
     validation_fraction : float in (0, 1), default=0.1
@@ -271,7 +283,8 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         learning_rate: Literal["auto"] | float = "auto",
         max_iter: int = 200,
         tol: float = 1e-4,
-        n_iter_no_change: int = 10,
+        n_iter_no_change: int | float = 10,
+        max_fun: int = 15000,
         alpha: float = 2.0,
         init: Literal["glorot"] | float = "glorot",
         batch_size: Literal["auto"] | int = "auto",
@@ -295,6 +308,7 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         self.max_iter = max_iter
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
         self.alpha = alpha
         self.init = init
         self.batch_size = batch_size
@@ -382,7 +396,8 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
 
         Continues from the current weights and optimiser state (Adam's
         moments, SGD's velocity), which survive pickling, so streaming data
-        can be learned chunk by chunk. Not available for ``"lbfgs"``.
+        can be learned chunk by chunk. Not available for ``"lbfgs"``, nor
+        with ``early_stopping=True`` (a ValueError, as in MLPClassifier).
 
         Parameters
         ----------

@@ -14,13 +14,21 @@ from . import _network as net
 from ._blas import transpose_ready
 from ._solvers import Patience
 
+#: Early stopping's second patience, as a multiple of ``n_iter_no_change``:
+#: a run whose validation loss has not fallen 1% below its first value within
+#: this many times ``n_iter_no_change`` epochs has learned nothing that
+#: generalises, and stops. Ten times covers the longest plateau measured
+#: before that fall on the flower, circles and XOR sets at the default
+#: n_iter_no_change=10 (benchmarks/early_stopping.md).
+NO_START_PATIENCE = 10
+
 
 @dataclass(frozen=True)
 class MonitorConfig:
     """The hyper-parameters the monitor reads (the estimator's names)."""
 
     tol: float
-    n_iter_no_change: int
+    n_iter_no_change: int | float  # np.inf: the tol rule never fires
     max_iter: int
     verbose: int
     n_hidden: int
@@ -57,9 +65,16 @@ class Monitor:
             # Patience starts once the validation loss is 1% below its first
             # value, which is about that of the best constant model (glorot
             # init): before that, a momentum method may raise it or wander on
-            # the plateau around that start for tens of epochs.
+            # the plateau around that start for tens of epochs. A start that
+            # never comes within NO_START_PATIENCE times the patience means
+            # nothing learnable (labels unrelated to X, or overfitting from
+            # the first epochs): stop then.
             self.started = self.started or val_loss < 0.99 * self.losses[0]
             stop = self.patience.update(val_loss, counting=self.started)
+            never_started = not self.started and (
+                len(self.losses) >= NO_START_PATIENCE * config.n_iter_no_change
+            )
+            stop = stop or never_started
             if val_loss < self.best_loss:
                 self.best_loss, self.best_score = val_loss, val_score
                 self.best_theta = theta.copy()
@@ -68,10 +83,16 @@ class Monitor:
             iteration % self.every == 0 or stop or iteration == config.max_iter
         ):
             print(line)
-            if stop:
+            if stop and self.started:
                 print(
                     f"Validation loss did not improve by tol={config.tol} for "
                     f"{config.n_iter_no_change} consecutive epochs. Stopping."
+                )
+            elif stop and self.validation is not None:
+                print(
+                    f"Validation loss did not fall 1% below its first value in "
+                    f"{len(self.losses)} epochs ({NO_START_PATIENCE} x "
+                    f"n_iter_no_change). Stopping."
                 )
         if self.report is not None:
             stop = self.report.end_iteration(iteration, theta, stop) or stop

@@ -106,9 +106,18 @@ def normalized_weights(sample_weight):
 def split_validation(X, Y, sample_weight, labels, fraction, rng):
     """Set aside a stratified ``fraction`` of the rows for early stopping.
 
+    Rows of zero weight count for nothing on either side, so they take no
+    part: the split is of the rows that count, and each side gets at least
+    one of them (a side of zero total weight would have no loss to train on
+    or to watch).
+
     Returns the training ``X, Y, sample_weight`` and the validation set
     ``(X_val, Y_val, sample_weight_val)``, its weights never None.
     """
+    if sample_weight is not None and not np.all(sample_weight > 0):
+        rows = np.flatnonzero(sample_weight > 0)
+        X, Y, sample_weight = X[rows], Y[rows], sample_weight[rows]
+        labels = None if labels is None else labels[rows]
     weights = (
         np.ones(X.shape[0], dtype=X.dtype) if sample_weight is None else sample_weight
     )
@@ -120,11 +129,7 @@ def split_validation(X, Y, sample_weight, labels, fraction, rng):
         raise ValueError(
             "early_stopping could not set aside a stratified validation set "
             f"of validation_fraction={fraction} from "
-            f"{len(weights)} samples: {exc}"
+            f"{len(weights)} samples of positive weight: {exc}"
         ) from None
-    if not w_val.sum() > 0:
-        raise ValueError(
-            "early_stopping: the validation set has no sample of positive weight."
-        )
     validation = (X_val, Y_val, power_of_two_scaled(w_val))
     return X, Y, (None if sample_weight is None else w), validation

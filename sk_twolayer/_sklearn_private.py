@@ -11,7 +11,7 @@ this file is the one to change.
 """
 
 from sklearn.base import _fit_context
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import _check_sample_weight
 
 try:  # the callback API (set_callbacks, ProgressBar, ...) is new in scikit-learn 1.9
@@ -56,6 +56,7 @@ __all__ = [
     "init_callback_context",
     "validate_params",
     "Interval",
+    "Options",
     "StrOptions",
     "_check_sample_weight",
     "_fit_context",

@@ -49,7 +49,8 @@ class FitConfig:
     learning_rate: str | float
     max_iter: int
     tol: float
-    n_iter_no_change: int
+    n_iter_no_change: int | float  # np.inf: the tol rule never fires
+    max_fun: int
     batch_size: str | int
     shuffle: bool
     momentum: float
@@ -201,7 +202,12 @@ def _dispatch(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor
     if config.solver == "lbfgs":
         with FullBatchLoss(*objective, config.n_hidden) as fun:
             return lbfgs(
-                fun, theta, max_iter=max_iter, tol=config.tol, callback=monitor
+                fun,
+                theta,
+                max_iter=max_iter,
+                tol=config.tol,
+                callback=monitor,
+                max_fun=config.max_fun,
             )
     if config.solver == "gd":
         with FullBatchLoss(*objective, config.n_hidden) as fun:
@@ -256,6 +262,18 @@ def warn_about(config, result):
             f"{result.n_iter} iterations: L-BFGS-B reports {result.message!r}. "
             "The model holds its last accepted weights; scaling the features "
             "or raising alpha usually helps."
+        )
+    elif (
+        not result.converged
+        and config.solver == "lbfgs"
+        and result.n_evals > config.max_fun
+        and result.n_iter < config.max_iter
+    ):
+        message = (
+            f"TwoLayerClassifier (solver='lbfgs') stopped after "
+            f"{result.n_iter} iterations: max_fun={config.max_fun} loss "
+            f"evaluations reached without reaching tol={config.tol}. Raise "
+            "max_fun, or scale the features."
         )
     elif not result.converged:
         message = (
