@@ -241,13 +241,6 @@ class Adam:
         self.t = 0
         self._work = np.zeros(n_params, dtype=dtype)
 
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        if "_p" not in state:  # pickled when it held m / (1 − β1), v / (1 − β2)
-            self.beta_1 = self.__dict__.pop("_beta_1")
-            self.beta_2 = self.__dict__.pop("_beta_2")
-            self._p, self._r = 1 / (1 - self.beta_1), 1 / (1 - self.beta_2)
-
     def moments(self):
         """The textbook moments m and v (new arrays)."""
         return self.m * (1 / self._p), self.v * (1 / self._r)

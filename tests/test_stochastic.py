@@ -600,35 +600,6 @@ def test_batches_of_zero_weight_make_no_step(solver):
     assert_allclose(weighted.loss_curve_, rest.loss_curve_, rtol=1e-9)
 
 
-def test_adam_pickled_before_its_moment_scales_resumes():
-    """An Adam pickled by the previous version (it held m̃ = m / (1 − β1) and
-    ṽ = v / (1 − β2), and β behind properties) unpickles into the same
-    moments and takes the same next step."""
-    from sk_twolayer._solvers import Adam
-
-    rng = np.random.RandomState(0)
-    adam = Adam(
-        20, np.float64, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-8
-    )
-    theta = rng.randn(20)
-    for _ in range(3):
-        adam.step(theta, rng.randn(20))
-    expected = adam.moments()
-    old = pickle.loads(pickle.dumps(adam))
-    old.m, old.v = expected[0] / 0.1, expected[1] / 0.001  # m̃, ṽ
-    state = old.__dict__
-    del state["_p"], state["_r"]
-    state["_beta_1"], state["_beta_2"] = state.pop("beta_1"), state.pop("beta_2")
-    restored = pickle.loads(pickle.dumps(old))
-    assert (restored.beta_1, restored.beta_2) == (0.9, 0.999)
-    for a, b in zip(restored.moments(), expected):
-        assert_allclose(a, b, rtol=1e-12)
-    g, theta2 = rng.randn(20), theta.copy()
-    adam.step(theta, g)
-    restored.step(theta2, g)
-    assert_allclose(theta2, theta, rtol=1e-12)
-
-
 @pytest.mark.parametrize("mean_gradient, scale", [(1e17, 1 / 200), (1.0, 1e22)])
 def test_adam_float32_keeps_the_range_of_its_gradients(mean_gradient, scale):
     """float32: a batch sum of 2e19 (mean 1e17 over 200 rows) or a tiny sum
