@@ -343,8 +343,8 @@ JAX_GD_SIZES = [
     (60_000, 50, 100, 2, 20),
     (200_000, 50, 100, 2, 20),
     (1_000, 50, 100, 2, 200),
-    (60_000, 50, 100, 10, 20),
-    (60_000, 50, 500, 2, 10),
+    (20_000, 50, 100, 10, 20),
+    (20_000, 50, 500, 2, 10),
 ]
 #: Adam rows, batch 200: (n, d, h, classes, epochs, dtypes); the first is the
 #: issue's target (float32).
@@ -565,7 +565,7 @@ def bench_jax(quick, repeats):
             if index < 2 and not quick:
                 what = f"gd epoch / JAX, {label(n, d, h, k)}, {dt}"
                 targets[what] = (t["ours"] / t["JAX"], 1.0)
-            print(f"done: JAX gd {label(n, d, h, k)} {dt}", flush=True)
+            print(rows[-1], flush=True)
     for index, size in enumerate(adam_sizes):
         n, d, h, k, epochs, dtypes = size
         for dtype in dtypes:
@@ -575,7 +575,7 @@ def bench_jax(quick, repeats):
             if index == 0 and dtype is np.float32 and not quick:
                 what = f"adam epoch / JAX, {label(n, d, h, k)}, {dt}"
                 targets[what] = (t["ours"] / t["JAX"], 1.0)
-            print(f"done: JAX adam {label(n, d, h, k)} {dt}", flush=True)
+            print(rows[-1], flush=True)
     return rows, targets
 
 

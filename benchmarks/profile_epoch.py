@@ -31,8 +31,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import _common
 import numpy as np
-from _common import interleaved, machine_lines, write_results
+from _common import machine_lines, write_results
 from scipy.linalg import get_blas_funcs
 from threadpoolctl import threadpool_limits
 
@@ -62,15 +63,25 @@ def problem(n, d, h, k, dtype, seed=0):
 #: Variant name -> the options it changes from the baseline (see Block).
 VARIANTS = {
     "baseline (as _network.accumulate)": {},
-    "bias by numpy broadcast (Z1 += b1)": {"bias": "numpy"},
-    "bias: Z1 filled with b1, gemm beta=1": {"bias": "gemm"},
-    "X block + column of ones: b1 in the gemm, db1 in dW1's": {"bias": "ones"},
+    "bias: Z1 += b1 (numpy broadcast)": {"bias": "numpy"},
+    "bias: Z1 += B, a block of b1 rows made once": {"bias": "full"},
+    "bias: Z1 := b1 (fill), gemm beta=1": {"bias": "gemm"},
+    "bias and db1 in the products: X block beside a column of 1s": {"bias": "ones"},
+    "dZ2·W2 by np.dot (releases the GIL)": {"outer": "dot"},
+    "dZ2·W2 by np.multiply broadcast": {"outer": "numpy"},
+    "g′ folded: dZ1 −= dZ1∗A1²": {"gprime": "fold"},
     "db1 by np.sum(axis=0)": {"db": "sum"},
-    "g′ into the product: dZ1 −= dZ1∗A² (gemm outer, 3 passes)": {"gprime": "fold"},
-    "dZ1 by outer np.multiply (one output)": {"outer": "numpy"},
     "block sums by gemm beta=1 (no buffer, no add)": {"sums": "beta"},
-    "dW2/Z2 by gemv (not matmul)": {"small": "gemv"},
+    "Z2, dW2 by scipy gemv": {"small": "gemv"},
+    "loss over a shard's logits at once, not per block": {"loss": "shard"},
+    "no scipy BLAS (GIL released): Z1 += b1, np.dot": {"bias": "numpy", "outer": "dot"},
+    "no scipy BLAS (GIL released): Z1 += B, np.dot": {"bias": "full", "outer": "dot"},
 }
+#: Variants also timed at every block size of ``--block-kib``.
+SWEPT = [
+    "baseline (as _network.accumulate)",
+    "no scipy BLAS (GIL released): Z1 += B, np.dot",
+]
 
 
 class Block:
@@ -84,6 +95,7 @@ class Block:
             "outer": "gemm",
             "sums": "add",
             "small": "matmul",
+            "loss": "block",
             **options,
         }
         self.Z1 = np.empty((rows, h), dtype)
@@ -91,13 +103,14 @@ class Block:
         self.Z2 = np.empty((rows, n_y), dtype)
         self.ones = np.ones(rows, dtype)
         self.Xa = np.ones((rows, d + 1), dtype) if self.o["bias"] == "ones" else None
+        self.B = np.empty((rows, h), dtype) if self.o["bias"] == "full" else None
         self.part = [np.empty((h, d), dtype), np.empty(h, dtype)]
         self.part += [np.empty((n_y, h), dtype), np.empty(n_y, dtype)]
         blas = {name: get_blas_funcs(name, dtype=dtype) for name in ("ger", "gemm")}
         self.ger, self.gemm = blas["ger"], blas["gemm"]
         self.gemv = get_blas_funcs("gemv", dtype=dtype)
 
-    def run(self, X, Y, W1T, b1, W2, b2, grads, first, clock=None):
+    def run(self, X, Y, W1T, b1, W2, b2, grads, first, clock=None, logits=None):
         """One block; ``clock(name)`` (if given) is called after each line."""
         o, m = self.o, X.shape[0]
         tick = clock or (lambda name: None)
@@ -122,6 +135,8 @@ class Block:
             tick("Z1 = X·W1ᵀ (gemm)")
             if o["bias"] == "ger":
                 self.ger(1.0, b1, ones, a=Z1.T, overwrite_a=True)
+            elif o["bias"] == "full":
+                Z1 += self.B[:m]
             else:
                 Z1 += b1
             tick("Z1 += b1")
@@ -130,14 +145,18 @@ class Block:
         if o["small"] == "gemv" and Z2.shape[1] == 1:
             self.gemv(1.0, A1.T, W2[0], trans=1, y=Z2[:, 0], overwrite_y=True)
         else:
-            np.matmul(A1, W2.T, out=Z2)
+            np.matmul(A1, W2.T, out=Z2 if logits is None else logits)
+        if logits is not None:  # kept for the loss of the whole shard
+            Z2 = logits
         Z2 += b2
         tick("Z2 = A1·W2ᵀ + b2")
-        loss = net.total_cross_entropy(
-            Z2, Y, None, "sigmoid" if Z2.shape[1] == 1 else "softmax"
-        )
-        tick("loss (cross-entropy sum)")
-        A2 = (net.sigmoid if Z2.shape[1] == 1 else net.softmax)(Z2, out=Z2)
+        loss = 0.0
+        if logits is None:
+            output = "sigmoid" if Z2.shape[1] == 1 else "softmax"
+            loss = net.total_cross_entropy(Z2, Y, None, output)
+            tick("loss (cross-entropy sum)")
+        output = net.sigmoid if Z2.shape[1] == 1 else net.softmax
+        A2 = output(Z2, out=self.Z2[:m])
         dZ2 = np.subtract(A2, Y, out=A2)
         tick("A2 = σ(Z2), dZ2 = A2 − Y")
         # Backward
@@ -155,6 +174,8 @@ class Block:
         tick("dW2 = dZ2ᵀ·A1, db2 = Σ dZ2")
         if o["outer"] == "numpy" and dZ2.shape[1] == 1:
             np.multiply(dZ2, W2, out=dZ1)
+        elif o["outer"] == "dot":
+            np.dot(dZ2, W2, out=dZ1)
         else:
             self.gemm(1.0, W2.T, dZ2.T, beta=0.0, c=dZ1.T, overwrite_c=True)
         tick("dZ1 = dZ2·W2 (product)")
@@ -228,14 +249,32 @@ class Epoch:
             for _ in range(threads)
         ]
         self.pool = ThreadPoolExecutor(threads - 1) if threads > 1 else None
+        self.logits = None
+        if options.get("loss") == "shard":
+            self.logits = np.empty((X.shape[0], n_y), X.dtype)
 
     def shard(self, i, start, stop, weights, clock=None):
         loss = 0.0
+        block = self.blocks[i]
+        shard_logits = self.logits is not None
         for a in range(start, stop, self.rows):
             b = min(a + self.rows, stop)
-            loss += self.blocks[i].run(
-                self.X[a:b], self.Y[a:b], *weights, self.grads[i], a == start, clock
+            logits = self.logits[a:b] if shard_logits else None
+            loss += block.run(
+                self.X[a:b],
+                self.Y[a:b],
+                *weights,
+                self.grads[i],
+                a == start,
+                clock,
+                logits,
             )
+        if shard_logits:  # the loss of the shard's rows at once
+            output = "sigmoid" if self.Y.shape[1] == 1 else "softmax"
+            Z2, Y = self.logits[start:stop], self.Y[start:stop]
+            loss = net.total_cross_entropy(Z2, Y, None, output)
+            if clock:
+                clock("loss (cross-entropy sum)")
         return loss
 
     def __call__(self, clock=None):
@@ -243,14 +282,16 @@ class Epoch:
         weights = np.ascontiguousarray(W1.T), b1, W2, b2
         n = self.X.shape[0]
         bounds = np.linspace(0, n, self.threads + 1).astype(int)
-        with threadpool_limits(1, user_api="blas"):
-            futures = [
-                self.pool.submit(self.shard, i, bounds[i], bounds[i + 1], weights)
-                for i in range(1, self.threads)
-            ]
-            loss = self.shard(0, bounds[0], bounds[1], weights, clock)
-            for future in futures:
-                loss += future.result()
+        for block in self.blocks:  # once per epoch, like W1ᵀ
+            if block.B is not None:
+                block.B[...] = b1
+        futures = [
+            self.pool.submit(self.shard, i, bounds[i], bounds[i + 1], weights)
+            for i in range(1, self.threads)
+        ]
+        loss = self.shard(0, bounds[0], bounds[1], weights, clock)
+        for future in futures:
+            loss += future.result()
         for other in self.grads[1:]:
             for total, part in zip(self.grads[0], other):
                 total += part
@@ -299,11 +340,10 @@ def blocked_floor(X, params, rows, threads):
             np.matmul(dZ1[: b - a].T, X[a:b], out=dW1)
 
     def run():
-        with threadpool_limits(1, user_api="blas"):
-            futures = [pool.submit(shard, i) for i in range(1, threads)] if pool else []
-            shard(0)
-            for f in futures:
-                f.result()
+        futures = [pool.submit(shard, i) for i in range(1, threads)] if pool else []
+        shard(0)
+        for f in futures:
+            f.result()
 
     return run
 
@@ -328,7 +368,23 @@ def line_profile(X, Y, params, rows, repeats, **options):
         totals.append(spent)
     epoch.close()
     names = list(totals[-1])
-    return {name: statistics.median(t[name] for t in totals[1:]) for name in names}
+    return {name: min(t[name] for t in totals[1:]) for name in names}
+
+
+def fastest(tasks, repeats):
+    """Like ``_common.interleaved`` (round-robin, order reversed every other
+    round, a pause before each run), but the *fastest* run of each task and
+    the median: on a shared machine the minimum is the run least disturbed."""
+    names = list(tasks)
+    times = {name: [] for name in names}
+    for round_ in range(repeats + 1):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            time.sleep(_common.SETTLE)
+            start = time.perf_counter()
+            tasks[name]()
+            if round_:
+                times[name].append(time.perf_counter() - start)
+    return {n: (min(t), statistics.median(t)) for n, t in times.items()}
 
 
 def check_same(X, Y, params, rows, threads):
@@ -377,10 +433,14 @@ def main(argv=None):
     load = Path("/proc/loadavg").read_text().split()[:3]
 
     # 1. line profile, one thread
-    profile = line_profile(X, Y, params, rows, args.repeats)
+    with threadpool_limits(1, user_api="blas"):
+        profile = line_profile(X, Y, params, rows, args.repeats)
     one_thread = sum(profile.values())
     floor_1 = blocked_floor(X, params, rows, 1)
-    floor_times = interleaved({"floor 1": floor_1}, args.repeats)
+    with threadpool_limits(1, user_api="blas"):
+        floor_times = {
+            k: v[0] for k, v in fastest({"floor 1": floor_1}, args.repeats).items()
+        }
     floor_lines = {"Z1 = X·W1ᵀ (gemm)", "A1 = tanh(Z1)", "dW1 = dZ1ᵀ·X (gemm)"}
     profile_rows = []
     for name, seconds in profile.items():
@@ -399,26 +459,40 @@ def main(argv=None):
     for name, options in VARIANTS.items():
         epochs[name] = Epoch(X, Y, params, rows, threads, **options)
         tasks[name] = lambda e=epochs[name]: e() and None
+        if threads > 1:
+            one = epochs[f"{name} [1]"] = Epoch(X, Y, params, rows, 1, **options)
+            tasks[f"{name} [1]"] = lambda e=one: e() and None
     for kib in [int(v) for v in args.block_kib.split(",")]:
         r = int(np.clip(kib * 1024 // (h * dtype.itemsize), 64, 8192))
         r = min(r, -(-args.n // threads))
-        if r != rows:
-            name = f"baseline, blocks of {kib} KiB ({r} rows)"
-            epochs[name] = Epoch(X, Y, params, r, threads)
+        for base_name in SWEPT if r != rows else []:
+            name = f"{base_name}, blocks of {kib} KiB ({r} rows)"
+            epochs[name] = Epoch(X, Y, params, r, threads, **VARIANTS[base_name])
             tasks[name] = lambda e=epochs[name]: e() and None
-    tasks["baseline, one thread, BLAS on 2"] = _one_thread_blas_all(X, Y, params, rows)
-    times = interleaved(tasks, args.repeats)
+    r = l2_rows(args.d, h, dtype.itemsize)
+    for base_name in SWEPT:
+        name = f"{base_name}, L2 rule ({r} rows)"
+        epochs[name] = Epoch(X, Y, params, r, threads, **VARIANTS[base_name])
+        tasks[name] = lambda e=epochs[name]: e() and None
+    with threadpool_limits(1, user_api="blas"):
+        both = fastest(tasks, args.repeats)
+    times = {name: t[0] for name, t in both.items()}
     fun.__exit__(None, None, None)
     for e in epochs.values():
         e.close()
     errors = check_same(X, Y, params, rows, threads)
     base = times["baseline (as _network.accumulate)"]
-    variant_rows = [
-        f"| {name} | {t * 1e3:.2f} | {base / t:.3f} | {errors[name]:.1e} |"
-        if name in errors
-        else f"| {name} | {t * 1e3:.2f} | {base / t:.3f} | |"
-        for name, t in times.items()
-    ]
+    variant_rows = []
+    for name, t in times.items():
+        if name.endswith(" [1]"):
+            continue
+        one = times.get(f"{name} [1]")
+        variant_rows.append(
+            f"| {name} | {t * 1e3:.2f} | {both[name][1] * 1e3:.2f} "
+            f"| {base / t:.3f} | {'' if one is None else f'{one * 1e3:.2f}'} "
+            f"| {'' if one is None else f'{one / t:.2f}'} "
+            f"| {f'{errors[name]:.1e}' if name in errors else ''} |"
+        )
     command = " ".join(sys.argv[1:] if argv is None else argv)
     label = f"{args.n}×{args.d}, h={h}, {args.k} classes, {args.dtype}"
     lines = [
@@ -432,7 +506,7 @@ def main(argv=None):
         f"- Blocks of {rows} rows (`_blocks.block_rows`: Z1 of "
         f"{rows * h * dtype.itemsize / 1024:.0f} KiB), {threads} threads",
         "",
-        f"## Each line of a block, one thread, per epoch (median of {args.repeats})",
+        f"## Each line of a block, one thread, per epoch (fastest of {args.repeats})",
         "",
         f"One thread over all {args.n} rows (BLAS on one thread), a clock read "
         "after each line. The floor lines are the kernel floor's work; the "
@@ -446,14 +520,18 @@ def main(argv=None):
         f"| beyond the floor's three lines | {extra * 1e3:.2f} "
         f"| {extra / one_thread:.1%} |",
         "",
-        f"## Whole epochs on {threads} threads, interleaved (median of {args.repeats})",
+        f"## Whole epochs on {threads} threads, interleaved ({args.repeats} runs each)",
         "",
-        "Speed-up is the baseline's time over the row's (above 1: faster). "
+        "Speed-up is the baseline's time over the row's (above 1: faster); "
+        "scaling: the same epoch on one thread over all threads (2 = perfect "
+        "use of 2 cores; what the GIL, held by scipy's BLAS wrappers and by "
+        "Python between NumPy calls, and shared caches take from it). "
         "'grad error': the largest difference from the package's gradient, "
         "relative to its largest entry.",
         "",
-        "| epoch | ms | speed-up | grad error |",
-        "|---|---|---|---|",
+        "| epoch | fastest ms | median ms | speed-up (fastest) "
+        "| one thread, fastest ms | scaling (1 thread / all) | grad error |",
+        "|---|---|---|---|---|---|---|",
         *variant_rows,
         "",
     ]
@@ -463,17 +541,24 @@ def main(argv=None):
     return 0
 
 
-def _one_thread_blas_all(X, Y, params, rows):
-    """The baseline on one Python thread, BLAS on all cores."""
-    epoch = Epoch(X, Y, params, rows, 1)
+def l2_bytes():
+    """A core's L2 cache in bytes (Linux sysfs), 1 MiB when unknown."""
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            level = (index / "level").read_text().strip()
+            kind = (index / "type").read_text().strip()
+            size = (index / "size").read_text().strip()
+        except OSError:
+            continue
+        if level == "2" and kind in ("Unified", "Data") and size.endswith("K"):
+            return int(size[:-1]) * 1024
+    return 1 << 20
 
-    def run():
-        with threadpool_limits(CORES, user_api="blas"):
-            W1, b1, W2, b2 = params
-            weights = np.ascontiguousarray(W1.T), b1, W2, b2
-            return epoch.shard(0, 0, X.shape[0], weights) and None
 
-    return run
+def l2_rows(d, h, itemsize):
+    """Rows whose Z1, dZ1 and X rows fill half a core's L2 cache (the rule a
+    principled block size could follow)."""
+    return int(np.clip(l2_bytes() // 2 // ((2 * h + d) * itemsize), 64, 8192))
 
 
 if __name__ == "__main__":
