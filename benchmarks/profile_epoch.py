@@ -481,6 +481,11 @@ def main(argv=None):
     for e in epochs.values():
         e.close()
     errors = check_same(X, Y, params, rows, threads)
+    with threadpool_limits(1, user_api="blas"):
+        scaling = two_thread_scaling(rows, h, args.d, dtype, repeats=args.repeats)
+    scaling_rows = [
+        f"| {name} | {t * 1e6:.1f} | {x:.2f} |" for name, (t, x) in scaling.items()
+    ]
     base = times["baseline (as _network.accumulate)"]
     variant_rows = []
     for name, t in times.items():
@@ -534,11 +539,81 @@ def main(argv=None):
         "|---|---|---|---|---|---|---|",
         *variant_rows,
         "",
+        f"## One block's calls on two threads at once ({rows} rows)",
+        "",
+        "Each call 40 times on one thread, then 40 times on each of two threads "
+        "at once (own arrays); scaling = 2 × one-thread time / two-thread "
+        "time: 2 is parallel, 1 serialized. scipy's BLAS wrappers "
+        "(`get_blas_funcs`) hold the GIL while they compute (the module imports "
+        "no `PyEval_SaveThread`); NumPy's calls release it. Only meaningful "
+        "on a quiet machine: compare with the control rows (matmul, tanh).",
+        "",
+        "| call | one thread µs | scaling on 2 threads |",
+        "|---|---|---|",
+        *scaling_rows,
+        "",
     ]
     text = "\n".join(lines)
     print(text)
     write_results(args.out, text)
     return 0
+
+
+def two_thread_scaling(rows, h, d, dtype, n_calls=40, repeats=30):
+    """Each candidate call for one block's line, on one thread and on two
+    threads at once (each its own arrays): scaling 2 means the two run in
+    parallel, 1 that they are serialized (scipy's f2py BLAS wrappers keep
+    the GIL while they compute; NumPy releases it)."""
+    rng = np.random.RandomState(0)
+    Z = [rng.standard_normal((rows, h)).astype(dtype) * 0.1 for _ in range(2)]
+    b1, ones = rng.standard_normal(h).astype(dtype), np.ones(rows, dtype)
+    dZ2, W2 = (
+        rng.standard_normal((rows, 1)).astype(dtype),
+        rng.standard_normal((1, h)).astype(dtype),
+    )
+    dZ2k, W2k = (
+        rng.standard_normal((rows, 10)).astype(dtype),
+        rng.standard_normal((10, h)).astype(dtype),
+    )
+    X, W1T = (
+        rng.standard_normal((rows, d)).astype(dtype),
+        rng.standard_normal((d, h)).astype(dtype),
+    )
+    ger, gemm = get_blas_funcs("ger", dtype=dtype), get_blas_funcs("gemm", dtype=dtype)
+    calls = {
+        "Z1 += b1 by scipy ger": lambda i: ger(
+            1.0, b1, ones, a=Z[i].T, overwrite_a=True
+        ),
+        "Z1 += b1 by numpy": lambda i: np.add(Z[i], b1, out=Z[i]),
+        "dZ2·W2, 1 output, scipy gemm": lambda i: gemm(
+            1.0, W2.T, dZ2.T, c=Z[i].T, overwrite_c=True
+        ),
+        "dZ2·W2, 1 output, np.dot": lambda i: np.dot(dZ2, W2, out=Z[i]),
+        "dZ2·W2, 10 outputs, scipy gemm": lambda i: gemm(
+            1.0, W2k.T, dZ2k.T, c=Z[i].T, overwrite_c=True
+        ),
+        "dZ2·W2, 10 outputs, np.matmul": lambda i: np.matmul(dZ2k, W2k, out=Z[i]),
+        "X·W1ᵀ, np.matmul": lambda i: np.matmul(X, W1T, out=Z[i]),
+        "tanh": lambda i: np.tanh(Z[i], out=Z[i]),
+    }
+    best = {name: [np.inf, np.inf] for name in calls}
+    with ThreadPoolExecutor(1) as pool:
+        for _ in range(repeats):
+            for name, call in calls.items():
+
+                def loop(i, call=call):
+                    for _ in range(n_calls):
+                        call(i)
+
+                start = time.perf_counter()
+                loop(0)
+                best[name][0] = min(best[name][0], time.perf_counter() - start)
+                start = time.perf_counter()
+                other = pool.submit(loop, 1)
+                loop(0)
+                other.result()
+                best[name][1] = min(best[name][1], time.perf_counter() - start)
+    return {name: (t1 / n_calls, 2 * t1 / t2) for name, (t1, t2) in best.items()}
 
 
 def l2_bytes():
