@@ -341,7 +341,7 @@ def bench_big_memory(sizes, h):
 #: at float64 and float32. The first two are the issue's targets.
 JAX_GD_SIZES = [
     (60_000, 50, 100, 2, 20),
-    (200_000, 50, 100, 2, 20),
+    (200_000, 50, 100, 2, 10),
     (1_000, 50, 100, 2, 200),
     (20_000, 50, 100, 10, 20),
     (20_000, 50, 500, 2, 10),
