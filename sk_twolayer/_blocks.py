@@ -22,6 +22,7 @@ computation to float rounding.
 
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,9 +35,28 @@ from ._blas import (
     transpose_ready,
 )
 
-#: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair stays in a
-#: core's L2 cache.
-BLOCK_BYTES = 1 << 20
+
+def l2_cache_bytes(default=2 << 20):
+    """Bytes of a core's L2 cache, as Linux reports it (``default`` where it
+    does not)."""
+    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+        try:
+            if (index / "level").read_text().strip() != "2":
+                continue
+            size = (index / "size").read_text().strip().upper()
+        except OSError:
+            continue
+        scale = {"K": 1 << 10, "M": 1 << 20}.get(size[-1:], 1)
+        digits = size.rstrip("KMB")
+        if digits.isdigit() and int(digits) > 0:
+            return int(digits) * scale
+    return default
+
+
+#: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair fills a
+#: core's L2 cache (halving the block or doubling it was slower:
+#: benchmarks/profile.md).
+BLOCK_BYTES = l2_cache_bytes() // 2
 #: Multiply-adds of an epoch times the bytes of a number (float64 arithmetic
 #: takes about twice float32's time: half as many numbers per SIMD register)
 #: below which one thread does all the work, BLAS included: the hand-off to a
