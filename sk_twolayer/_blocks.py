@@ -36,10 +36,10 @@ from ._blas import (
 )
 
 
-def l2_cache_bytes(default=2 << 20):
-    """Bytes of a core's L2 cache, as Linux reports it (``default`` where it
-    does not)."""
-    for index in Path("/sys/devices/system/cpu/cpu0/cache").glob("index*"):
+def l2_cache_bytes(default=2 << 20, sysfs="/sys/devices/system/cpu/cpu0/cache"):
+    """Bytes of a core's L2 cache, as Linux reports it in ``sysfs``
+    (``default`` where it does not)."""
+    for index in sorted(Path(sysfs).glob("index*")):
         try:
             if (index / "level").read_text().strip() != "2":
                 continue
