@@ -10,7 +10,12 @@ early stop), on the same standardised ``make_classification`` data:
   float32;
 - mini-batch Adam, batch 200, shuffled;
 - ``predict_proba``: all rows at once (bulk) and one row per call;
-- the peak memory of ``fit`` (tracemalloc, which sees numpy's buffers).
+- the peak memory of ``fit`` (tracemalloc, which sees numpy's buffers);
+- with JAX installed (``pip install -e ".[benchmark]"``), the same network
+  written the way a JAX user would (``JaxNetwork``: ``jax.jit`` over a
+  ``jax.lax.scan``, ``jax.value_and_grad``), against ours and MLPClassifier,
+  full-batch gd and Adam, float64 and float32, compile time apart, with a
+  check that it trains to the same losses as ours from the same weights.
 
 Time per epoch is the fit time divided by ``n_iter_``; the fit of a single
 epoch is reported too (it shows the fixed cost of a fit: validation,
@@ -23,6 +28,7 @@ TwoLayerClassifier is faster).
 
     python benchmarks/bench_speed.py            # full run, ~16 min on 2 cores
     python benchmarks/bench_speed.py --quick    # toy size (the smoke test)
+    python benchmarks/bench_speed.py --jax-only # JAX comparison only, ~5 min
 
 The tables are printed and written to ``benchmarks/speed.md`` (``--out`` to
 choose). Sample output (2-core AMD EPYC; see RESULTS.md for the latest)::
@@ -45,6 +51,7 @@ from pathlib import Path
 import _common
 import numpy as np
 from _common import interleaved, machine_lines, write_results
+from sklearn.base import clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
@@ -53,6 +60,17 @@ from sklearn.preprocessing import StandardScaler
 from sk_twolayer import TwoLayerClassifier
 
 HERE = Path(__file__).resolve().parent
+
+
+def load_average():
+    """The 1, 5 and 15 minute load averages (Linux), else "?"."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+LOAD_BEFORE = load_average()
 CORES = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 #: (n_samples, n_features, n_hidden, n_classes, gd epochs, adam epochs)
@@ -317,6 +335,287 @@ def bench_big_memory(sizes, h):
     return rows
 
 
+# --- JAX: the same network as a JAX user writes it (optional contender) --------
+
+#: Full-batch gd rows of the JAX comparison: (n, d, h, classes, epochs); each
+#: at float64 and float32. The first two are the issue's targets.
+JAX_GD_SIZES = [
+    (60_000, 50, 100, 2, 20),
+    (200_000, 50, 100, 2, 10),
+    (1_000, 50, 100, 2, 200),
+    (20_000, 50, 100, 10, 20),
+    (20_000, 50, 500, 2, 10),
+]
+#: Adam rows, batch 200: (n, d, h, classes, epochs, dtypes); the first is the
+#: issue's target (float32).
+JAX_ADAM_SIZES = [
+    (20_000, 50, 100, 2, 3, (np.float32, np.float64)),
+    (1_000, 50, 100, 2, 30, (np.float32,)),
+    (20_000, 50, 100, 10, 3, (np.float32,)),
+    (20_000, 50, 500, 2, 3, (np.float32,)),
+]
+JAX_QUICK_GD_SIZES = [(400, 5, 8, 2, 5), (400, 5, 8, 3, 5)]
+JAX_QUICK_ADAM_SIZES = [(400, 5, 8, 2, 2, (np.float32,))]
+ADAM_BATCH = 200
+
+
+def import_jax():
+    """jax with float64 enabled (``jax_enable_x64``), or None without JAX."""
+    try:
+        import jax
+    except ImportError:
+        return None
+    jax.config.update("jax_enable_x64", True)
+    return jax
+
+
+class JaxNetwork:
+    """The network written the way a JAX user would: the objective in
+    ``jax.numpy``, its gradient by ``jax.value_and_grad``, and ``jax.jit``
+    over a ``jax.lax.scan`` of the epochs (full-batch gd) or of the
+    mini-batches of an epoch (Adam). The objective is ours (and
+    MLPClassifier's for full batches): mean cross-entropy plus
+    α/(2M) (‖W1‖² + ‖W2‖²), M the number of training rows."""
+
+    def __init__(self, jax):
+        self.jax, jnp = jax, jax.numpy
+
+        def objective(params, X, Y, n_total, alpha):
+            W1, b1, W2, b2 = params
+            A1 = jnp.tanh(X @ W1.T + b1)
+            Z2 = A1 @ W2.T + b2
+            if Y.shape[1] == 1:  # one sigmoid unit
+                losses = jnp.sum(jax.nn.softplus(Z2) - Y * Z2, axis=1)
+            else:  # softmax
+                losses = jax.nn.logsumexp(Z2, axis=1) - jnp.sum(Y * Z2, axis=1)
+            penalty = alpha / (2 * n_total) * (jnp.sum(W1**2) + jnp.sum(W2**2))
+            return jnp.mean(losses) + penalty
+
+        grad = jax.value_and_grad(objective)
+
+        def gd(params, X, Y, learning_rate, alpha, epochs):
+            def epoch(params, _):
+                loss, g = grad(params, X, Y, X.shape[0], alpha)
+                step = jax.tree.map(lambda p, d: p - learning_rate * d, params, g)
+                return step, loss
+
+            return jax.lax.scan(epoch, params, length=epochs)
+
+        def adam_epoch(state, X, Y, key, learning_rate, alpha, shuffle):
+            n, batches = X.shape[0], X.shape[0] // ADAM_BATCH
+            order = jax.random.permutation(key, n) if shuffle else jnp.arange(n)
+            order = order[: batches * ADAM_BATCH]
+            Xb = X[order].reshape(batches, ADAM_BATCH, X.shape[1])
+            Yb = Y[order].reshape(batches, ADAM_BATCH, Y.shape[1])
+            b1, b2, eps = 0.9, 0.999, 1e-8
+
+            def step(state, batch):
+                params, m, v, t = state
+                loss, g = grad(params, *batch, n, alpha)
+                t = t + 1
+                m = jax.tree.map(lambda m, g: b1 * m + (1 - b1) * g, m, g)
+                v = jax.tree.map(lambda v, g: b2 * v + (1 - b2) * g * g, v, g)
+                rate = learning_rate * jnp.sqrt(1 - b2**t) / (1 - b1**t)
+                params = jax.tree.map(
+                    lambda p, m, v: p - rate * m / (jnp.sqrt(v) + eps), params, m, v
+                )
+                return (params, m, v, t), loss
+
+            state, losses = jax.lax.scan(step, state, (Xb, Yb))
+            return state, jnp.mean(losses)
+
+        self._gd = jax.jit(gd, static_argnames="epochs")
+        self._adam_epoch = jax.jit(adam_epoch, static_argnames="shuffle")
+
+    def gd(self, params, X, Y, learning_rate, alpha, epochs):
+        """Compile gd for these shapes; returns ``(run, compile seconds)``,
+        ``run()`` training from ``params`` and returning the loss curve."""
+        jax = self.jax
+        params, X, Y = jax.device_put((params, X, Y))  # once, as a user would
+        start = time.perf_counter()
+        compiled = self._gd.lower(
+            params, X, Y, learning_rate, alpha, epochs=epochs
+        ).compile()
+        seconds = time.perf_counter() - start
+
+        def run():
+            _, losses = compiled(params, X, Y, learning_rate, alpha)
+            return jax.block_until_ready(losses)
+
+        return run, seconds
+
+    def adam(self, params, X, Y, learning_rate, alpha, epochs, shuffle=True):
+        """As :meth:`gd` for Adam (batch ``ADAM_BATCH``, which must divide
+        the rows), one compiled call per epoch; ``run()`` returns the epochs'
+        losses."""
+        jax, jnp = self.jax, self.jax.numpy
+        assert X.shape[0] % ADAM_BATCH == 0
+        zeros = jax.tree.map(jnp.zeros_like, params)
+        state = jax.device_put((params, zeros, zeros, jnp.zeros((), X.dtype)))
+        X, Y = jax.device_put((X, Y))
+        key = jax.random.key(0)
+        start = time.perf_counter()
+        epoch = self._adam_epoch.lower(
+            state, X, Y, key, learning_rate, alpha, shuffle=shuffle
+        ).compile()
+        seconds = time.perf_counter() - start
+
+        def run():
+            s, k, losses = state, key, []
+            for _ in range(epochs):
+                k, sub = jax.random.split(k)
+                s, loss = epoch(s, X, Y, sub, learning_rate, alpha)
+                losses.append(loss)
+            return np.asarray(jax.block_until_ready(losses))
+
+        return run, seconds
+
+
+def initial_params(d, h, k, dtype, seed=0):
+    """Glorot-uniform weights, zero biases (the scale ours and MLPClassifier
+    start from)."""
+    rng = np.random.RandomState(seed)
+    n_y = 1 if k == 2 else k
+    W1 = rng.uniform(-1, 1, (h, d)) * np.sqrt(6 / (d + h))
+    W2 = rng.uniform(-1, 1, (n_y, h)) * np.sqrt(6 / (h + n_y))
+    return tuple(p.astype(dtype) for p in (W1, np.zeros(h), W2, np.zeros(n_y)))
+
+
+def targets_of(y, k):
+    """The one-hot (or, for two classes, 0/1 column) targets of the network."""
+    return (y[:, None] == 1) if k == 2 else (y[:, None] == np.arange(k))
+
+
+def same_training(ours, jax_run, X, y, params):
+    """The largest relative difference between our loss curve and JAX's,
+    both trained from ``params`` (ours by warm start, ``ours`` unchanged)."""
+    est = clone(ours).set_params(max_iter=1, warm_start=True)
+    fit(est, X, y)
+    est.W1_, est.b1_, est.W2_, est.b2_ = (p.copy() for p in params)
+    fit(est.set_params(max_iter=ours.max_iter), X, y)
+    theirs = np.asarray(jax_run(), dtype=np.float64)
+    mine = np.asarray(est.loss_curve_)
+    difference = float(np.max(np.abs(mine - theirs) / np.abs(theirs)))
+    # Far above float32 rounding: the two networks compute the same thing.
+    assert difference < 1e-3, (mine, theirs)
+    return difference
+
+
+def bench_jax_gd(network, size, dtype, repeats):
+    """Per-epoch time of full-batch gd, ours, MLPClassifier's and JAX's."""
+    n, d, h, k, epochs = size
+    X, y = make_data(n, d, k)
+    X = X.astype(dtype)
+    Y = targets_of(y, k).astype(dtype)
+    params = initial_params(d, h, k, dtype)
+    args = GD_LEARNING_RATE, ALPHA
+    run_e, compile_e = network.gd(params, X, Y, *args, epochs)
+    run_1, compile_1 = network.gd(params, X, Y, *args, 1)
+    long_, short = gd_estimators(n, h, epochs), gd_estimators(n, h, 1)
+    tasks = {
+        "ours E": lambda: fit(long_["ours"], X, y) and None,
+        "MLP E": lambda: fit(long_["MLP"], X, y) and None,
+        "JAX E": lambda: run_e() is None,
+        "ours 1": lambda: fit(short["ours"], X, y),
+        "MLP 1": lambda: fit(short["MLP"], X, y),
+        "JAX 1": lambda: run_1() is None,
+    }
+    times = interleaved(tasks, repeats)
+    for name in ("ours", "MLP", "JAX"):
+        times[name] = (times[f"{name} E"] - times[f"{name} 1"]) / (epochs - 1)
+    times["compile"] = compile_e
+    times["check"] = same_training(long_["ours"], run_e, X, y, params)
+    return times
+
+
+def bench_jax_adam(network, size, dtype, repeats):
+    """Time per epoch of Adam (batch 200, shuffled): whole fits over epochs."""
+    n, d, h, k, epochs, _ = size
+    X, y = make_data(n, d, k)
+    X = X.astype(dtype)
+    Y = targets_of(y, k).astype(dtype)
+    params = initial_params(d, h, k, dtype)
+    run, compile_seconds = network.adam(params, X, Y, 0.001, ALPHA, epochs)
+    est = adam_estimators(n, h, epochs)
+    tasks = {name: lambda e=e: fit(e, X, y) for name, e in est.items()}
+    tasks["JAX"] = lambda: run() is None or epochs
+    times = interleaved(tasks, repeats)
+    times["compile"] = compile_seconds
+    in_order, _ = network.adam(params, X, Y, 0.001, ALPHA, epochs, shuffle=False)
+    ours = clone(est["ours"]).set_params(shuffle=False)
+    times["check"] = same_training(ours, in_order, X, y, params)
+    return times
+
+
+def bench_jax(quick, repeats):
+    """The JAX comparison: rows of the table, and the targets it decides."""
+    jax = import_jax()
+    if jax is None:
+        return None, {}
+    network = JaxNetwork(jax)
+    gd_sizes = JAX_QUICK_GD_SIZES if quick else JAX_GD_SIZES
+    adam_sizes = JAX_QUICK_ADAM_SIZES if quick else JAX_ADAM_SIZES
+    rows, targets = [], {}
+    for index, size in enumerate(gd_sizes):
+        n, d, h, k, epochs = size
+        for dtype in (np.float64, np.float32):
+            t = bench_jax_gd(network, size, dtype, repeats)
+            dt = np.dtype(dtype).name
+            rows.append(jax_row(f"gd, {epochs} epochs", label(n, d, h, k), dt, t))
+            if index < 2 and not quick:
+                what = f"gd epoch / JAX, {label(n, d, h, k)}, {dt}"
+                targets[what] = (t["ours"] / t["JAX"], 1.0)
+            print(rows[-1], flush=True)
+    for index, size in enumerate(adam_sizes):
+        n, d, h, k, epochs, dtypes = size
+        for dtype in dtypes:
+            t = bench_jax_adam(network, size, dtype, 2 * repeats)
+            dt = np.dtype(dtype).name
+            rows.append(jax_row(f"Adam, {epochs} epochs", label(n, d, h, k), dt, t))
+            if index == 0 and dtype is np.float32 and not quick:
+                what = f"adam epoch / JAX, {label(n, d, h, k)}, {dt}"
+                targets[what] = (t["ours"] / t["JAX"], 1.0)
+            print(rows[-1], flush=True)
+    return rows, targets
+
+
+def jax_row(work, data, dtype, t):
+    return (
+        f"| {work} | {data} | {dtype} | {t['ours'] * 1e3:.3g} "
+        f"| {t['MLP'] * 1e3:.3g} | {t['JAX'] * 1e3:.3g} "
+        f"| {t['MLP'] / t['ours']:.2f} | **{t['JAX'] / t['ours']:.2f}** "
+        f"| {t['compile']:.2f} | {t['check']:.1e} |"
+    )
+
+
+def jax_lines(rows, repeats):
+    """The JAX section of the results file."""
+    jax = import_jax()
+    return [
+        "## JAX (jit + lax.scan) and MLPClassifier, relative to ours",
+        "",
+        f"jax {jax.__version__}, CPU, float64 by `jax_enable_x64`. The same "
+        "network and objective written the way a JAX user would "
+        "(`JaxNetwork`): `jax.value_and_grad` of the mean cross-entropy plus "
+        "the L2 term, `jax.jit` over a `jax.lax.scan` of the epochs (gd) or of "
+        "an epoch's mini-batches (Adam, shuffled by `jax.random.permutation`, "
+        "one compiled call per epoch), the data put on the device once; the "
+        "same Glorot-uniform scale. gd times per epoch as above, (fit of E "
+        "epochs − fit of 1) / (E − 1), for all three; Adam: whole fit / "
+        f"epochs (medians of {2 * repeats}). Compile time is excluded from "
+        "the times and given apart (E epochs' function). 'check': the largest "
+        "relative difference between our loss curve and JAX's, trained from "
+        "the same initial weights (Adam unshuffled). The columns MLP/ours and "
+        "JAX/ours are each contender's time over ours: above 1, ours is faster.",
+        "",
+        "| work | data | dtype | ours ms/epoch | MLP ms/epoch | JAX ms/epoch "
+        "| MLP/ours | JAX/ours | JAX compile s | check |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ]
+
+
 def ratio(a, b):
     return f"{a / b:.2f}"
 
@@ -330,9 +629,21 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="toy size, 2 repeats")
     parser.add_argument("--repeats", type=int, default=None, help="default 7")
     parser.add_argument(
-        "--out", type=Path, default=HERE / "speed.md", help="results file"
+        "--jax-only",
+        action="store_true",
+        help="only the comparison with JAX (and MLPClassifier), ~5 min",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results file (default speed.md, speed_jax.md with --jax-only)",
     )
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = HERE / ("speed_jax.md" if args.jax_only else "speed.md")
+    if args.jax_only:
+        return main_jax(args)
     sizes = QUICK_SIZES if args.quick else SIZES
     repeats = args.repeats or (2 if args.quick else 7)
     if args.quick:
@@ -426,6 +737,8 @@ def main(argv=None):
         worst = max(peaks.values()) / 1e6
         targets[f"peak fit memory beyond X (MB), {n}×50 float32"] = (worst, 100)
     print(f"done: memory ({time.perf_counter() - started:.0f} s)", flush=True)
+    jax_rows, jax_targets = bench_jax(args.quick, repeats)
+    targets.update(jax_targets)
 
     command = "python benchmarks/bench_speed.py" + (" --quick" if args.quick else "")
     if args.repeats:
@@ -440,6 +753,7 @@ def main(argv=None):
         f"({2 * repeats} for Adam), each after a {_common.SETTLE} s pause "
         "(see `SETTLE` in `_common.py`); ratios are ours / MLPClassifier "
         "(below 1: ours is faster)",
+        f"- Load average before the run: {LOAD_BEFORE}, after: {load_average()}",
         "",
         "## Targets",
         "",
@@ -503,6 +817,43 @@ def main(argv=None):
         "|---|---|---|---|---|",
         *big_rows,
         "",
+        *([] if jax_rows is None else jax_lines(jax_rows, repeats)),
+    ]
+    text = "\n".join(lines)
+    print(text)
+    write_results(args.out, text)
+    return 0
+
+
+def main_jax(args):
+    """``--jax-only``: the JAX comparison alone, with its targets."""
+    if import_jax() is None:
+        sys.exit("--jax-only needs JAX: pip install jax (or .[benchmark])")
+    repeats = args.repeats or (2 if args.quick else 5)
+    if args.quick:
+        _common.SETTLE = 0
+    started = time.perf_counter()
+    rows, targets = bench_jax(args.quick, repeats)
+    command = "python benchmarks/bench_speed.py --jax-only"
+    command += (" --quick" if args.quick else "") + (
+        f" --repeats {args.repeats}" if args.repeats else ""
+    )
+    lines = [
+        "# Speed: TwoLayerClassifier against JAX and MLPClassifier",
+        "",
+        *machine_lines(),
+        f"- Command: `{command}` ({time.perf_counter() - started:.0f} s); "
+        f"every time is the median of {repeats} interleaved repeats "
+        f"({2 * repeats} for Adam), each after a {_common.SETTLE} s pause",
+        f"- Load average before the run: {LOAD_BEFORE}, after: {load_average()}",
+        "",
+        "## Targets",
+        "",
+        "| measure | measured | target | |",
+        "|---|---|---|---|",
+        *(f"| {what} | {verdict(*vt)} |" for what, vt in targets.items()),
+        "",
+        *jax_lines(rows, repeats),
     ]
     text = "\n".join(lines)
     print(text)

@@ -22,6 +22,7 @@ computation to float rounding.
 
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,12 +35,33 @@ from ._blas import (
     transpose_ready,
 )
 
-#: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair stays in a
-#: core's L2 cache.
-BLOCK_BYTES = 1 << 20
-#: Multiply-adds of an epoch below which one thread does all the work (the
-#: hand-off to a second thread costs about as much as this much arithmetic).
-MIN_PARALLEL_WORK = 1 << 21
+
+def l2_cache_bytes(default=2 << 20, sysfs="/sys/devices/system/cpu/cpu0/cache"):
+    """Bytes of a core's L2 cache, as Linux reports it in ``sysfs``
+    (``default`` where it does not)."""
+    for index in sorted(Path(sysfs).glob("index*")):
+        try:
+            if (index / "level").read_text().strip() != "2":
+                continue
+            size = (index / "size").read_text().strip().upper()
+        except OSError:
+            continue
+        scale = {"K": 1 << 10, "M": 1 << 20}.get(size[-1:], 1)
+        digits = size.rstrip("KMB")
+        if digits.isdigit() and int(digits) > 0:
+            return int(digits) * scale
+    return default
+
+
+#: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair fills a
+#: core's L2 cache (halving the block or doubling it was slower:
+#: benchmarks/profile.md).
+BLOCK_BYTES = l2_cache_bytes() // 2
+#: Multiply-adds of an epoch times the bytes of a number (float64 arithmetic
+#: takes about twice float32's time: half as many numbers per SIMD register)
+#: below which one thread does all the work, BLAS included: the hand-off to a
+#: second thread costs about as much as this much arithmetic.
+MIN_PARALLEL_WORK = 1 << 25
 #: The same for prediction, which has a third of the work per row.
 MIN_PARALLEL_PREDICT = 1 << 25
 
@@ -55,9 +77,12 @@ class Propagation:
     per thread, buffers allocated once.
 
     Use it as a context manager: inside, when it works on several threads,
-    BLAS runs single-threaded (each shard's thread is a BLAS caller); on one
-    thread, scipy's own BLAS (``_network``'s rank-one updates) does, so that
-    its idle threads do not compete with numpy's.
+    BLAS runs single-threaded (each shard's thread is a BLAS caller); so it
+    does when the work is below ``MIN_PARALLEL_WORK`` (two BLAS threads on
+    such small products wait for each other more than they compute); on one
+    thread for a larger work (sparse X), scipy's own BLAS (``_network``'s
+    rank-one updates) does, so that its idle threads do not compete with
+    numpy's.
     """
 
     def __init__(self, n_x, n_h, n_y, dtype, max_rows, activation, output, parallel):
@@ -65,10 +90,13 @@ class Propagation:
         self.n_w = net.n_weights(n_x, n_h, n_y)
         self.activation, self.output = activation, output
         rows = block_rows(n_h, dtype.itemsize)
-        threads = 1
-        if parallel and max_rows * n_h * (n_x + n_y) >= MIN_PARALLEL_WORK:
+        threads, work = 1, max_rows * n_h * (n_x + n_y) * dtype.itemsize
+        if parallel and work >= MIN_PARALLEL_WORK:
             threads = min(available_threads(), max_rows // 32)
         self.n_threads = max(threads, 1)
+        #: Work too small for two of our threads is too small for two of
+        #: BLAS's: its products then run on one thread too.
+        self.small = work < MIN_PARALLEL_WORK
         self.rows = min(rows, -(-max_rows // self.n_threads))
         self.buffers = [
             net.Buffers(self.rows, n_x, n_h, n_y, dtype) for _ in range(self.n_threads)
@@ -81,7 +109,9 @@ class Propagation:
     def __enter__(self):
         self._stack = ExitStack()
         if self.n_threads == 1:
-            self._stack.enter_context(blas_on_one_thread(scipy_own_blas()))
+            self._stack.enter_context(
+                blas_on_one_thread(None if self.small else scipy_own_blas())
+            )
         else:
             self._stack.enter_context(blas_on_one_thread())
             self._pool = self._stack.enter_context(

@@ -62,3 +62,19 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
     for expected in EXPECTED[script]:
         assert expected in table, expected
     assert "nan" not in table.lower()
+
+
+def test_jax_comparison_runs_at_toy_size(tmp_path, monkeypatch):
+    pytest.importorskip("jax")
+    out = tmp_path / "table.md"
+    script = "bench_speed.py"
+    argv = [script, "--jax-only", "--quick", "--out", str(out)]
+    monkeypatch.setattr(sys, "argv", argv)
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_path(str(BENCHMARKS / script), run_name="__main__")
+    assert exit_info.value.code == 0
+    table = out.read_text()
+    assert "| gd, 5 epochs | 400×5, h=8, 3 classes | float32 |" in table
+    assert "| Adam, 2 epochs | 400×5, h=8, 2 classes | float32 |" in table
+    assert "nan" not in table.lower()

@@ -236,3 +236,16 @@ def test_weighted_equals_repeated_without_merging(iris, monkeypatch):
             np.repeat(X, w, axis=0), np.repeat(y, w)
         )
     assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-9)
+
+
+def test_block_size_follows_the_l2_cache_that_sysfs_reports(tmp_path):
+    for name, level, size in [("index0", 1, "48K"), ("index2", 2, "2048K")]:
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "level").write_text(f"{level}\n")
+        (tmp_path / name / "size").write_text(f"{size}\n")
+    assert _blocks.l2_cache_bytes(sysfs=tmp_path) == 2 << 20
+    (tmp_path / "index2" / "size").write_text("1M\n")
+    assert _blocks.l2_cache_bytes(sysfs=tmp_path) == 1 << 20
+    (tmp_path / "index2" / "size").write_text("unknown\n")
+    assert _blocks.l2_cache_bytes(7, sysfs=tmp_path) == 7
+    assert _blocks.l2_cache_bytes(7, sysfs=tmp_path / "absent") == 7
