@@ -303,7 +303,9 @@ VARIANTS = {
     "fixed2-long": lambda: Proto("fixed", alpha=2.0, max_iter=1000),
     "evidence": lambda: Proto("evidence", alpha=1.0, rule="rel", max_iter=1000),
     "evidence-gtol": lambda: Proto("evidence", alpha=1.0, max_iter=200),
-    "path": lambda: Proto("path", rule="rel", max_iter=300),
+    "path": lambda: Proto(
+        "path", rule="rel", max_iter=300, alphas=[100, 30, 10, 3, 1, 0.3, 0.1]
+    ),
 }
 
 
@@ -328,6 +330,7 @@ def main(argv=None):
     started = time.perf_counter()
     results = bench.run(sets, estimators, log=lambda s: print(s, flush=True))
     results = json.loads(json.dumps(results))
+    args.out.with_suffix(".raw.json").write_text(json.dumps(results))
     if args.peers:
         peers = json.loads(args.peers.read_text())
         for d in sets:
