@@ -169,6 +169,8 @@ class Proto(ClassifierMixin, BaseEstimator):
         cycles=10,
         alphas=None,
         folds=3,
+        folds_by="stratified",
+        refit="path",
         random_state=0,
     ):
         self.how = how
@@ -180,6 +182,8 @@ class Proto(ClassifierMixin, BaseEstimator):
         self.cycles = cycles
         self.alphas = alphas
         self.folds = folds
+        self.folds_by = folds_by
+        self.refit = refit
         self.random_state = random_state
 
     def _targets(self, y):
@@ -233,14 +237,46 @@ class Proto(ClassifierMixin, BaseEstimator):
         self.alpha_, self.converged_ = alpha, conv
         return theta
 
+    def _folds(self, X, y):
+        """(train, val) index pairs. ``folds_by="hash"``: each row's fold
+        comes from a hash of its own bytes (features and label, salted with
+        the seed), so it does not depend on the other rows: repeated rows
+        share a fold (an integer weight is exactly its repeats), and adding,
+        removing or reordering rows moves no other row."""
+        if self.folds_by == "stratified":
+            cv = StratifiedKFold(
+                self.folds, shuffle=True, random_state=self.random_state
+            )
+            return list(cv.split(X, y))
+        import hashlib
+
+        salt = str(self.random_state).encode()
+        codes = self._le.transform(y)
+        fold = np.array(
+            [
+                int.from_bytes(
+                    hashlib.blake2b(
+                        row.tobytes() + int(c).to_bytes(4, "little"),
+                        digest_size=8,
+                        key=salt,
+                    ).digest(),
+                    "little",
+                )
+                % self.folds
+                for row, c in zip(np.ascontiguousarray(X), codes)
+            ]
+        )
+        idx = np.arange(len(y))
+        return [(idx[fold != k], idx[fold == k]) for k in range(self.folds)]
+
     def _path(self, obj, X, y, sample_weight, theta0):
-        """Descending alphas, warm-started, scored by held-out log-loss on
-        stratified folds; refit on all rows along the path up to the best."""
+        """Alphas in the given order, warm-started, scored by held-out
+        log-loss on stratified folds; refit on all rows along the path up to
+        the best."""
         alphas = self.alphas if self.alphas is not None else np.logspace(2, -2, 9)
-        cv = StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state)
         score = np.zeros(len(alphas))
         Y = obj.Y
-        for train, val in cv.split(X, y):
+        for train, val in self._folds(X, y):
             s = None if sample_weight is None else sample_weight[train]
             sub = Objective(X[train], Y[train], s, self.n_hidden, obj.output)
             theta = initial_theta(sub, self.random_state)
@@ -256,10 +292,19 @@ class Proto(ClassifierMixin, BaseEstimator):
                 )
                 score[i] += val_obj(theta, 0.0)[0]
         best = int(np.argmin(score))
-        theta = theta0
-        for a in alphas[: best + 1]:
-            theta, it, conv = lbfgs(obj, theta, a, self.max_iter, self.tol, self.rule)
+        self.path_scores_ = score
+        if self.refit == "cold":
+            theta, it, conv = lbfgs(
+                obj, theta0, alphas[best], self.max_iter, self.tol, self.rule
+            )
             self.n_iter_ += it
+        else:
+            theta = theta0
+            for a in alphas[: best + 1]:
+                theta, it, conv = lbfgs(
+                    obj, theta, a, self.max_iter, self.tol, self.rule
+                )
+                self.n_iter_ += it
         self.alpha_, self.converged_ = float(alphas[best]), conv
         return theta
 
@@ -303,8 +348,22 @@ VARIANTS = {
     "fixed2-long": lambda: Proto("fixed", alpha=2.0, max_iter=1000),
     "evidence": lambda: Proto("evidence", alpha=1.0, rule="rel", max_iter=1000),
     "evidence-gtol": lambda: Proto("evidence", alpha=1.0, max_iter=200),
-    "path": lambda: Proto(
+    # Descending: a large alpha collapses the weights onto the saddle at
+    # W = 0 (tanh), which later, smaller alphas never leave (circles, flower
+    # at 0.5). Ascending: each fit shrinks the previous, weaker-penalty one.
+    "path-desc": lambda: Proto(
         "path", rule="rel", max_iter=300, alphas=[100, 30, 10, 3, 1, 0.3, 0.1]
+    ),
+    "path": lambda: Proto(
+        "path", rule="rel", max_iter=300, alphas=[0.1, 0.3, 1, 3, 10, 30, 100]
+    ),
+    "path-hash-cold": lambda: Proto(
+        "path",
+        rule="rel",
+        max_iter=300,
+        alphas=[0.1, 0.3, 1, 3, 10, 30, 100],
+        folds_by="hash",
+        refit="cold",
     ),
 }
 
