@@ -171,6 +171,7 @@ class Proto(ClassifierMixin, BaseEstimator):
         folds=3,
         folds_by="stratified",
         refit="path",
+        path_max_iter=None,
         random_state=0,
     ):
         self.how = how
@@ -184,6 +185,7 @@ class Proto(ClassifierMixin, BaseEstimator):
         self.folds = folds
         self.folds_by = folds_by
         self.refit = refit
+        self.path_max_iter = path_max_iter
         self.random_state = random_state
 
     def _targets(self, y):
@@ -281,7 +283,8 @@ class Proto(ClassifierMixin, BaseEstimator):
             sub = Objective(X[train], Y[train], s, self.n_hidden, obj.output)
             theta = initial_theta(sub, self.random_state)
             for i, a in enumerate(alphas):
-                theta, it, _ = lbfgs(sub, theta, a, self.max_iter, self.tol, self.rule)
+                step = self.path_max_iter or self.max_iter
+                theta, it, _ = lbfgs(sub, theta, a, step, self.tol, self.rule)
                 self.n_iter_ += it
                 val_obj = Objective(
                     X[val],
@@ -361,6 +364,24 @@ VARIANTS = {
         "path",
         rule="rel",
         max_iter=300,
+        alphas=[0.1, 0.3, 1, 3, 10, 30, 100],
+        folds_by="hash",
+        refit="cold",
+    ),
+    "path-strat-cold": lambda: Proto(
+        "path",
+        rule="rel",
+        max_iter=300,
+        alphas=[0.1, 0.3, 1, 3, 10, 30, 100],
+        refit="cold",
+    ),
+    # Cheaper: each warm-started step on the folds gets at most 50
+    # iterations; the final fit (cold, at the chosen alpha) up to 1000.
+    "path-fast": lambda: Proto(
+        "path",
+        rule="rel",
+        max_iter=1000,
+        path_max_iter=50,
         alphas=[0.1, 0.3, 1, 3, 10, 30, 100],
         folds_by="hash",
         refit="cold",
