@@ -271,6 +271,42 @@ class Proto(ClassifierMixin, BaseEstimator):
         idx = np.arange(len(y))
         return [(idx[fold != k], idx[fold == k]) for k in range(self.folds)]
 
+    def _split_weights(self, X, y, sample_weight):
+        """``folds_by="copies"``: merge duplicate (row, label) pairs into
+        weights, then deal each merged row's weight to the folds like its
+        copies, one unit per fold in turn from a fold given by the row's
+        hash: a unique row lands in one fold (as with hash folds), a row
+        seen w times has about w/k of its weight in each validation fold
+        (as row-level CV would have its copies). A function of the merged
+        rows only: integer weights and repeated rows give the same folds.
+        Returns the merged X, codes, and per-fold validation weights."""
+        import hashlib
+
+        codes = self._le.transform(y)
+        s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight)
+        keys = np.hstack([np.ascontiguousarray(X), codes[:, None]])
+        uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+        w = np.bincount(inverse.ravel(), weights=s, minlength=len(uniq))
+        keep = w > 0
+        uniq, w = uniq[keep], w[keep]
+        salt = str(self.random_state).encode()
+        k = self.folds
+        offset = np.array(
+            [
+                int.from_bytes(
+                    hashlib.blake2b(r.tobytes(), digest_size=8, key=salt).digest(),
+                    "little",
+                )
+                % k
+                for r in uniq
+            ]
+        )
+        q, rem = np.divmod(w, k)
+        shares = np.stack(
+            [q + np.clip(rem - (j - offset) % k, 0, 1) for j in range(k)], axis=1
+        )
+        return uniq[:, :-1], uniq[:, -1].astype(int), w, shares
+
     def _path(self, obj, X, y, sample_weight, theta0):
         """Alphas in the given order, warm-started, scored by held-out
         log-loss on stratified folds; refit on all rows along the path up to
@@ -278,7 +314,22 @@ class Proto(ClassifierMixin, BaseEstimator):
         alphas = self.alphas if self.alphas is not None else np.logspace(2, -2, 9)
         score = np.zeros(len(alphas))
         Y = obj.Y
-        for train, val in self._folds(X, y):
+        if self.folds_by == "copies":
+            Xm, cm, wm, shares = self._split_weights(X, y, sample_weight)
+            Ym = np.eye(len(self.classes_))[cm]
+            Ym = Ym[:, 1:] if obj.output == "sigmoid" else Ym
+            for j in range(self.folds):
+                tw, vw = wm - shares[:, j], shares[:, j]
+                t, v = tw > 0, vw > 0
+                sub = Objective(Xm[t], Ym[t], tw[t], self.n_hidden, obj.output)
+                val_obj = Objective(Xm[v], Ym[v], vw[v], self.n_hidden, obj.output)
+                theta = initial_theta(sub, self.random_state)
+                for i, a in enumerate(alphas):
+                    step = self.path_max_iter or self.max_iter
+                    theta, it, _ = lbfgs(sub, theta, a, step, self.tol, self.rule)
+                    self.n_iter_ += it
+                    score[i] += val_obj(theta, 0.0)[0]
+        for train, val in [] if self.folds_by == "copies" else self._folds(X, y):
             s = None if sample_weight is None else sample_weight[train]
             sub = Objective(X[train], Y[train], s, self.n_hidden, obj.output)
             theta = initial_theta(sub, self.random_state)
@@ -366,6 +417,15 @@ VARIANTS = {
         max_iter=300,
         alphas=[0.1, 0.3, 1, 3, 10, 30, 100],
         folds_by="hash",
+        refit="cold",
+    ),
+    "path-copies": lambda: Proto(
+        "path",
+        rule="rel",
+        max_iter=1000,
+        path_max_iter=50,
+        alphas=[0.1, 0.3, 1, 3, 10, 30, 100],
+        folds_by="copies",
         refit="cold",
     ),
     "path-strat-cold": lambda: Proto(
