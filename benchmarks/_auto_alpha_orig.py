@@ -5,7 +5,7 @@ import sys
 import warnings
 
 import numpy as np
-from _auto_alpha_proto import VARIANTS, Proto
+from _auto_alpha_proto import VARIANTS
 from bench_defaults import datasets
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import make_pipeline
@@ -27,7 +27,9 @@ for dname, (X, y) in datasets().items():
             scores.append(est.score(X[te], y[te]))
             alphas.append(est[-1].alpha_)
             conv += est[-1].converged_
-        row.append(f"{v}={np.mean(scores):.4f} (α̃={np.median(alphas):.3g}, conv {conv}/5)")
+        row.append(
+            f"{v}={np.mean(scores):.4f} (α̃={np.median(alphas):.3g}, conv {conv}/5)"
+        )
     print(dname, *row, flush=True)
 X, y = make_flower(random_state=1)
 Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
