@@ -14,7 +14,8 @@ random_state=0). Within each fold the models are fitted one after the other
 on the same preprocessed arrays, in an order that alternates from fold to
 fold; the fit time is the classifier's alone (median over the folds).
 
-    python benchmarks/bench_realdata.py                  # full run, ~6 min on 2 cores
+    python benchmarks/bench_realdata.py                  # full run (30 min at load 6 on 2 cores;
+                                                         # HGB and MLP take 95 %)
     python benchmarks/bench_realdata.py --sets titanic,fgl
     python benchmarks/bench_realdata.py --holdout        # the holdout sets only
     python benchmarks/bench_realdata.py --quick          # toy size (the smoke test)
