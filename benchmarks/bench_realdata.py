@@ -15,7 +15,7 @@ on the same preprocessed arrays, in an order that alternates from fold to
 fold; the fit time is the classifier's alone (median over the folds).
 
     python benchmarks/bench_realdata.py                  # full run (30 min at load 6 on 2 cores;
-                                                         # HGB and MLP take 95 %)
+                                                         # HGB and MLP: ~80 % of the fit time)
     python benchmarks/bench_realdata.py --sets titanic,fgl
     python benchmarks/bench_realdata.py --holdout        # the holdout sets only
     python benchmarks/bench_realdata.py --quick          # toy size (the smoke test)
