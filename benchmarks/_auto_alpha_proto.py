@@ -352,6 +352,7 @@ class Proto(ClassifierMixin, BaseEstimator):
                 obj, theta0, alphas[best], self.max_iter, self.tol, self.rule
             )
             self.n_iter_ += it
+            self.refit_iter_ = it
         else:
             theta = theta0
             for a in alphas[: best + 1]:
