@@ -2,7 +2,8 @@
 
 A stratified 75/25 split (random_state=0), StandardScaler fitted on the
 training part, ``random_state=0`` for every model; MLPClassifier's defaults
-beside them. This is the table of the README's "Choosing a solver".
+beside them. This is the table of "Choosing a solver" in the documentation
+(doc/user_guide/solvers.rst includes solvers.md).
 
     python benchmarks/bench_solvers.py           # the table
     python benchmarks/bench_solvers.py --quick   # toy size (the smoke test)

@@ -3,6 +3,27 @@
 Public names: :class:`TwoLayerClassifier`, :func:`make_flower` (also in
 :mod:`sk_twolayer.datasets`) and ``__version__``.
 
+Module map (each module imports only from modules below it)::
+
+    _classifier.py   TwoLayerClassifier: parameters, public methods and
+                     docstrings, labels to targets, probabilities, predict
+    _base.py         shared by any two-layer estimator: the fit transaction,
+                     the one fit/partial_fit sequence, storing a result,
+                     validation of X and of the weights, the logits
+    _training.py     the fit plan: frozen FitConfig, initial weights,
+                     optimiser factory, solver dispatch, warnings
+    _monitor.py      after each iteration: verbose, early stopping, callbacks
+    _problem.py      training rows: duplicates merged, weights normalised,
+                     the validation split
+    _targets.py      labels -> Y, classes, output unit, class/sample weights
+    _callbacks.py    the report to scikit-learn's callbacks
+    _solvers.py      gd, sgd, adam, lbfgs over a flat θ; the tol rule
+    _blocks.py       the objective over rows (full batch, mini-batch) and
+                     prediction's logits, in blocks on all cores
+    _network.py      the course's equations, one line each
+    _blas.py         BLAS dispatch and thread limits
+    _sklearn_private.py   every private scikit-learn name
+
 Examples
 --------
 >>> from sklearn.model_selection import StratifiedKFold, cross_val_score

@@ -3,9 +3,10 @@
 scipy's wheels bundle a BLAS of their own beside numpy's: two libraries, each
 with its own threads. Between calls, a library's idle threads spin for a while
 before they sleep, so when one library works while the other's threads spin,
-they fight for the cores (on 2 cores an L-BFGS fit ran 1.6× to 6× slower
-before scipy's library was kept on one thread). Our parallel sections also
-run BLAS on one thread per core, each of our threads being its own caller.
+they fight for the cores (an L-BFGS fit ran several times slower before
+scipy's library was kept on one thread: benchmarks/design_measurements.md).
+Our parallel sections also run BLAS on one thread per core, each of our
+threads being its own caller.
 
 Thread counts are global to the process, and a user may fit or predict from
 several threads at once: :func:`blas_on_one_thread` counts, per library, the
@@ -15,7 +16,10 @@ library changed.
 
 :func:`add_scaled` is BLAS's ``axpy``, ``y += a·x`` in one pass without a
 temporary for ``a·x``: the optimisers' updates and the L2 term of a
-mini-batch are made of it.
+mini-batch are made of it. :func:`add_to_rows`, :func:`product_into` and
+:func:`matmul_into` are the products and broadcasts of ``_network``'s
+equations, dispatched to BLAS where it is faster and to NumPy elsewhere
+(thresholds measured in ``benchmarks/design_measurements.md``).
 """
 
 import os
@@ -25,7 +29,9 @@ from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 from scipy.linalg import get_blas_funcs
+from sklearn.utils.extmath import safe_sparse_dot
 from threadpoolctl import ThreadpoolController
 
 
@@ -104,10 +110,9 @@ def add_scaled(y, a, x):
     """``y += a·x``, in place, for a float ``a``.
 
     BLAS's axpy reads and writes once (NumPy's ``y += a * x`` makes ``a·x``
-    first): on the optimisers' 5 201-element vectors 1.6 µs against 2.6 µs
-    for each of NumPy's two calls on the 2-core benchmark machine. Arrays
-    that axpy cannot update in place (not 1-D contiguous floats of one type)
-    take NumPy's lines.
+    first, a second pass; see benchmarks/design_measurements.md). Arrays that
+    axpy cannot update in place (not 1-D contiguous floats of one type) take
+    NumPy's lines.
     """
     if (
         y.dtype == x.dtype
@@ -121,3 +126,82 @@ def add_scaled(y, a, x):
         return y
     y += a * x
     return y
+
+
+# --- the products and broadcasts of the equations ------------------------------
+# Adding b1 to every row of Z1, and dZ2·W2 (an outer product when there is one
+# output unit), are where NumPy's broadcasting machinery costs most beside the
+# arithmetic: at a mini-batch's or a block's size scipy's BLAS does them
+# faster; below the thresholds NumPy's own call is the quicker, and it does
+# anything that is not a C-contiguous float array (measured in
+# benchmarks/design_measurements.md).
+
+#: Elements of Z from which add_to_rows, and of the product from which
+#: product_into, call BLAS.
+MIN_BLAS_ADD, MIN_BLAS_PRODUCT = 2048, 8192
+
+#: Up to this many dense rows, X·Wᵀ reads W as it is: a C-contiguous copy of
+#: Wᵀ costs more than it saves (benchmarks/design_measurements.md).
+MAX_ROWS_WITHOUT_COPY = 8
+
+
+def transpose_ready(X, W):
+    """W laid out for X·Wᵀ: a copy whose transpose is C-contiguous (BLAS
+    multiplies by it faster than by the transposed view), except for a few
+    dense rows of X. The values are W's either way."""
+    if isinstance(X, np.ndarray) and X.shape[0] <= MAX_ROWS_WITHOUT_COPY:
+        return W
+    return np.ascontiguousarray(W.T).T
+
+
+def add_to_rows(Z, b, ones=None):
+    """Z + b on every row of Z, in place, as BLAS's rank-one update
+    Zᵀ := Zᵀ + b·1ᵀ when ``ones`` (a vector of Z's rows) is given.
+
+    Without ``ones`` (prediction, whose weights a user may set by hand) a
+    wider ``b`` widens the result, as NumPy's ``Z + b``; the result is
+    returned either way."""
+    if ones is None:
+        return np.add(Z, b, out=Z if Z.dtype == np.result_type(Z, b) else None)
+    if Z.size >= MIN_BLAS_ADD and _blas_ready(Z, b, ones):
+        Zt = Z.T  # F-contiguous: BLAS updates it where it is
+        if blas_function("ger", Z.dtype)(1.0, b, ones, a=Zt, overwrite_a=True) is Zt:
+            return Z
+    Z += b
+    return Z
+
+
+def product_into(A, B, out):
+    """A·B into ``out``, as BLAS's Outᵀ := Bᵀ·Aᵀ (no copy of any of them)."""
+    if out.size >= MIN_BLAS_PRODUCT and _blas_ready(out, A, B):
+        gemm = blas_function("gemm", out.dtype)
+        Ot = out.T
+        if gemm(1.0, B.T, A.T, beta=0.0, c=Ot, overwrite_c=True) is Ot:
+            return out
+    if out.flags.c_contiguous and out.dtype == np.result_type(A, B):
+        return np.dot(A, B, out=out)  # np.matmul is slow for an outer product
+    return np.matmul(A, B, out=out)
+
+
+def _blas_ready(out, A, B):
+    """Whether BLAS can write ``out`` in place and read A and B as they are:
+    C-contiguous arrays of one float type."""
+    return (
+        out.dtype.char in "fd"
+        and out.flags.c_contiguous
+        and A.dtype == out.dtype
+        and B.dtype == out.dtype
+        and A.flags.c_contiguous
+        and B.flags.c_contiguous
+    )
+
+
+def matmul_into(A, B, out=None):
+    """A·B, for dense or sparse A or B, into ``out`` when given (without
+    ``out``, B is dense and so is the product)."""
+    if out is None:
+        return A @ B  # the operator costs less than np.matmul's call
+    if isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
+        return np.matmul(A, B, out=out)
+    out[...] = safe_sparse_dot(A, B, dense_output=True)
+    return out

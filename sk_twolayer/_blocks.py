@@ -1,7 +1,9 @@
-"""The full-batch loss and gradient, computed over row blocks on all cores.
+"""The objective over rows: the loss and gradient of a full batch or of an
+epoch's mini-batches, and the logits for prediction, over row blocks on all
+cores.
 
 ``_network.accumulate`` propagates one block of rows. This module runs it
-over the whole training set the way the hardware likes it:
+over the training rows the way the hardware likes it:
 
 - in blocks of rows small enough that the block's ``Z1``, ``A1`` and ``dZ1``
   stay in the CPU cache between the equations, so the element-wise lines
@@ -25,7 +27,12 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _network as net
-from ._blas import available_threads, blas_on_one_thread, scipy_own_blas
+from ._blas import (
+    available_threads,
+    blas_on_one_thread,
+    scipy_own_blas,
+    transpose_ready,
+)
 
 #: Bytes of one block's ``Z1`` (``dZ1`` is as large): the pair stays in a
 #: core's L2 cache.
@@ -86,7 +93,9 @@ class Propagation:
         stack, self._stack, self._pool = self._stack, None, None
         return stack.__exit__(*exc_info)
 
-    def evaluate(self, theta, X, Y, s, alpha, m, grad, divide=True, Z2=None):
+    def evaluate(
+        self, theta, X, Y, sample_weight, alpha, m, grad, divide=True, Z2=None
+    ):
         """J and ∂J/∂θ (into ``grad``) with the sums over these rows
         divided by ``m``, and the L2 term ``alpha``.
 
@@ -96,7 +105,9 @@ class Propagation:
         """
         if self._stack is None:
             with self:
-                return self.evaluate(theta, X, Y, s, alpha, m, grad, divide, Z2)
+                return self.evaluate(
+                    theta, X, Y, sample_weight, alpha, m, grad, divide, Z2
+                )
         n_x, n_h, n_y = self.dims
         if theta is not self.theta:  # the solvers update theta in place
             self.theta, self.params = theta, net.unpack(theta, n_x, n_h, n_y)
@@ -104,7 +115,7 @@ class Propagation:
         W1, b1, W2, b2 = self.params
         np.copyto(self.W1T, W1.T)  # read by every thread
         self.weights = self.W1T, b1, W2, b2
-        n = X.shape[0]
+        n, s = X.shape[0], sample_weight
         if self.n_threads == 1:
             loss = self._shard(0, X, Y, s, 0, n, grad, Z2)
             return float(
@@ -135,14 +146,15 @@ class Propagation:
             views = self._unpacked[id(flat)] = (flat, net.unpack(flat, *self.dims))
         return views[1]
 
-    def _shard(self, i, X, Y, s, start, stop, flat_sums, Z2=None):
+    def _shard(self, i, X, Y, sample_weight, start, stop, flat_sums, Z2=None):
         """Σ over the blocks of rows ``start:stop`` with thread ``i``'s
         buffers: returns the loss sum and leaves the gradient sums in
         ``flat_sums`` (and the logits in ``Z2``'s rows, when given)."""
         if start == stop:
             flat_sums[...] = 0
         sums = self._views(flat_sums)
-        args = *self.weights, self.activation, self.output, sums, self.buffers[i]
+        args = self.weights, self.activation, self.output, sums, self.buffers[i]
+        s = sample_weight
         if start == 0 and stop == X.shape[0] <= self.rows:  # a mini-batch
             return net.accumulate(X, Y, s, *args, Z2=Z2)
         loss = 0.0
@@ -179,15 +191,134 @@ class FullBatchLoss(Propagation):
         return self.evaluate(theta, *self.data, self.alpha, self.m, self.grad)
 
 
+class MiniBatchLoss(Propagation):
+    """Loss and gradient on the mini-batches of an epoch, for
+    :func:`_solvers.minibatch_descent`.
+
+    The L2 term is scaled so that the batches average to the full-batch
+    objective: ``J_B = Σ_B s ℓ / m_B + α/(2M) (‖W1‖² + ‖W2‖²)``, with ``m_B``
+    the batch's weight and ``M`` the whole training weight (MLPClassifier
+    divides by ``m_B`` instead, which makes its penalty depend on the batch
+    size). A shuffled batch's rows of X are gathered into a buffer allocated
+    once.
+
+    The epoch's loss is the weight-averaged loss of its batches, each at the
+    weights it was computed with (as MLPClassifier reports it). The batches
+    leave their logits in a buffer of ``CHUNK_BYTES``, and the cross-entropy
+    is taken over all of them at once when it is full (cheaper than batch by
+    batch, see benchmarks/design_measurements.md); Y and the weights are
+    gathered in the epoch's order a chunk at a time too.
+    """
+
+    #: Bytes of logits (and as many of Y) held for the loss between batches.
+    CHUNK_BYTES = 1 << 18
+
+    def __init__(self, X, Y, sample_weight, alpha, activation, output, n_h, batch):
+        super().__init__(
+            X.shape[1],
+            n_h,
+            Y.shape[1],
+            X.dtype,
+            batch,
+            activation,
+            output,
+            not sp.issparse(X),
+        )
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.sparse = sp.issparse(X)
+        self.total = float(X.shape[0] if sample_weight is None else sample_weight.sum())
+        self.alpha = alpha
+        self.X_rows = np.empty((batch, X.shape[1]), dtype=X.dtype)
+        # A whole number of batches, at least one.
+        rows = self.CHUNK_BYTES // (Y.shape[1] * X.dtype.itemsize) // batch * batch
+        rows = min(max(rows, batch), X.shape[0])
+        self.logits = np.empty((rows, Y.shape[1]), dtype=X.dtype)
+        self.Y_rows = np.empty((rows, Y.shape[1]), dtype=Y.dtype)
+        self.grad = None
+        self.order = None
+
+    def start_epoch(self, order):
+        """Begin an epoch whose rows are ``order`` (None: as they are); its
+        batches come in order."""
+        self.order = order
+        self._chunk = slice(0, 0)  # the epoch's rows whose logits are held
+        self._loss = 0.0  # Σ m_B J_B over the batches so far
+
+    def _begin_chunk(self, start):
+        """Hold the logits from the epoch's row ``start`` on, with the Y and
+        weights of those rows."""
+        stop = min(start + len(self.logits), self.X.shape[0])
+        self._chunk = slice(start, stop)
+        if self.order is None:
+            rows = self._chunk
+            self._Y = self.Y[rows]
+        else:
+            rows = self.order[self._chunk]
+            Y = self.Y_rows[: len(rows)]
+            self._Y = self.Y.take(rows, axis=0, out=Y, mode="clip")
+        s = self.sample_weight
+        self._s = None if s is None else s[rows]
+
+    def _end_chunk(self):
+        """Add the cross-entropy of the held logits to the epoch's loss."""
+        n = self._chunk.stop - self._chunk.start
+        if n:
+            self._loss += net.total_cross_entropy(
+                self.logits[:n], self._Y, self._s, self.output
+            )
+        self._chunk = slice(self._chunk.stop, self._chunk.stop)
+
+    def _rows(self, batch):
+        """The rows of X in the epoch's ``batch`` (a slice)."""
+        if self.order is None:
+            return self.X[batch]
+        if self.sparse:
+            return self.X[self.order[batch]]
+        # mode="clip" (the rows are valid) spares take a buffered copy.
+        rows = self.order[batch]
+        return self.X.take(rows, axis=0, out=self.X_rows[: len(rows)], mode="clip")
+
+    def __call__(self, theta, batch):
+        """``grad, scale`` for the epoch's rows ``batch`` (a slice): the
+        gradient of J_B is ``scale · grad`` (the optimisers fold the 1/m_B
+        into their step, a pass saved); scale 0 for a batch whose weights
+        are all 0."""
+        if batch.start >= self._chunk.stop:
+            self._end_chunk()
+            self._begin_chunk(batch.start)
+        a, b = batch.start - self._chunk.start, batch.stop - self._chunk.start
+        Y = self._Y[a:b]
+        s = None if self._s is None else self._s[a:b]
+        X = self._rows(batch)
+        m = X.shape[0] if s is None else float(s.sum())
+        if self.grad is None or self.grad.shape != theta.shape:
+            self.grad = np.empty_like(theta)
+        if m == 0:  # no sample of the batch counts: J_B is 0/0, and no step
+            self.logits[a:b] = 0.0
+            return self.grad, 0.0
+        alpha = self.alpha * m / self.total
+        self._loss += self.evaluate(
+            theta, X, Y, s, alpha, m, self.grad, divide=False, Z2=self.logits[a:b]
+        )[0]
+        return self.grad, 1 / m
+
+    def epoch_loss(self):
+        """The epoch's loss: Σ over its batches of m_B J_B, divided by M."""
+        self._end_chunk()
+        return self._loss / self.total
+
+
 def logits(X, W1, b1, W2, b2, activation):
     """Forward propagation to the logits ``Z2`` for prediction.
 
-    Small inputs take :func:`_network.forward` as it is; large dense ones go
-    in blocks of rows (the memory beyond X and Z2 stays a few blocks) on one
-    thread per core, like training (the activation then runs on every core).
+    Small inputs take :func:`_network.forward` in one piece; large dense ones
+    go in blocks of rows (the memory beyond X and Z2 stays a few blocks) on
+    one thread per core, like training (the activation then runs on every
+    core).
     """
     n, n_x = X.shape
     (n_h, _), (n_y, _) = W1.shape, W2.shape
+    W1 = transpose_ready(X, W1)
     threads = 1
     if not sp.issparse(X) and n * n_h * (n_x + n_y) >= MIN_PARALLEL_PREDICT:
         threads = available_threads()
@@ -197,7 +328,6 @@ def logits(X, W1, b1, W2, b2, activation):
     if dtype.kind != "f":
         dtype = np.dtype(np.float64)
     Z2 = np.empty((n, n_y), dtype=dtype)
-    W1T = np.ascontiguousarray(W1.T)  # BLAS is fastest with it
     rows = block_rows(n_h, dtype.itemsize)
     bounds = np.linspace(0, n, threads + 1).astype(int)
 
@@ -205,17 +335,8 @@ def logits(X, W1, b1, W2, b2, activation):
         Z1 = np.empty((min(rows, stop - start), n_h), dtype=dtype)
         for a in range(start, stop, rows):
             b = min(a + rows, stop)
-            A1 = net.ACTIVATIONS[activation](
-                np.add(
-                    net.matmul_into(X[a:b], W1T, out=Z1[: b - a]), b1, out=Z1[: b - a]
-                ),
-                out=Z1[: b - a],
-            )
-            np.add(np.matmul(A1, W2.T, out=Z2[a:b]), b2, out=Z2[a:b])
+            net.forward(X[a:b], W1, b1, W2, b2, activation, Z1[: b - a], Z2[a:b])
 
-    if threads == 1:
-        shard(0, n)
-        return Z2
     with blas_on_one_thread(), ThreadPoolExecutor(threads - 1) as pool:
         futures = [pool.submit(shard, a, b) for a, b in zip(bounds[1:-1], bounds[2:])]
         shard(bounds[0], bounds[1])

@@ -23,7 +23,12 @@ Before scikit-learn 1.9 there is no callback API: :func:`open_callback_context`
 does nothing and :class:`FitReport.start` returns None.
 """
 
-from ._sklearn_private import CALLBACKS_AVAILABLE
+from ._sklearn_private import (
+    CALLBACKS_AVAILABLE,
+    callback_fit_context,
+    has_callbacks,
+    init_callback_context,
+)
 
 
 def open_callback_context(estimator, task_name, max_subtasks):
@@ -34,7 +39,7 @@ def open_callback_context(estimator, task_name, max_subtasks):
     scikit-learn's ``_fit_context`` tears the callbacks down either way.
     """
     if CALLBACKS_AVAILABLE:
-        estimator._init_callback_context(task_name=task_name, max_subtasks=max_subtasks)
+        init_callback_context(estimator, task_name, max_subtasks)
 
 
 class FitReport:
@@ -61,25 +66,21 @@ class FitReport:
 
     def __init__(self, estimator, given, weights, subtask_name):
         self.estimator = estimator
-        self.context = estimator._callback_fit_ctx
+        self.context = callback_fit_context(estimator)
         X, y, sample_weight = given
         metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         self.data = {"X": X, "y": y, "metadata": metadata}
         self.weights = weights
         self.subtask_name = subtask_name
         # Iterations matter only to callbacks: no bookkeeping without any.
-        self.n_subtasks = (
-            self.context.max_subtasks
-            if getattr(estimator, "_skl_callbacks", None)
-            else 0
-        )
+        self.n_subtasks = self.context.max_subtasks if has_callbacks(estimator) else 0
         self.current = None
 
     @classmethod
     def start(cls, estimator, given, weights, theta, subtask_name):
         """Begin the root task and the first iteration; None without the
         callback API (scikit-learn < 1.9) or outside fit."""
-        if given is None or not hasattr(estimator, "_callback_fit_ctx"):
+        if given is None or callback_fit_context(estimator) is None:
             return None
         report = cls(estimator, given, weights, subtask_name)
         report.context.call_on_fit_task_begin(estimator=estimator, **report.data)

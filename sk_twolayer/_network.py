@@ -23,16 +23,21 @@ weights ``s = 1`` and ``m`` is the number of samples)::
     dW1 = dZ1ᵀ·X / m   (+ α W1 / m)
     db1 = Σ dZ1 / m
 
+Prediction: ``ŷ = 1`` where ``A2 > 0.5`` (the most probable class for softmax).
+
 Nothing here knows about scikit-learn: these functions take arrays and return
-arrays. The estimator (``_classifier.py``) validates and arranges, the solvers
-(``_solvers.py``) iterate.
+arrays. ``_blocks.py`` runs them over the rows, the solvers (``_solvers.py``)
+iterate, and ``_blas.py`` chooses how the products are computed.
+
+A new output unit and loss (say an identity output with squared error, for
+which dZ2 = A2 − Y holds too) is an entry in ``OUTPUTS`` and a branch of
+:func:`cross_entropy`'s kind; the backward pass does not change.
 """
 
 import numpy as np
 from scipy.special import expit
-from sklearn.utils.extmath import safe_sparse_dot
 
-from ._blas import add_scaled, blas_function
+from ._blas import add_scaled, add_to_rows, matmul_into, product_into
 
 # --- activations g and their derivatives g′, written in terms of A = g(Z) ----
 
@@ -108,9 +113,9 @@ OUTPUTS = {"sigmoid": sigmoid, "softmax": softmax}
 def softplus(Z, out=None):
     """log(1 + e^z) = max(z, 0) + log(1 + e^−|z|), finite for any finite z.
 
-    The same formula as ``np.logaddexp(0, z)``, in vectorized passes: on
-    the benchmark machine 70 µs for 20 000 logits against logaddexp's 450
-    (which takes each element through a scalar loop).
+    The same formula as ``np.logaddexp(0, z)``, in vectorized passes
+    (logaddexp takes each element through a scalar loop: several times
+    slower, see benchmarks/design_measurements.md).
     """
     positive = np.maximum(Z, 0)  # before ``out`` (which may be Z) is written
     E = np.abs(Z, out=out)
@@ -133,8 +138,9 @@ def cross_entropy(Z2, Y, output):
     return log_sum_exp(Z2)[:, 0] - (Y * Z2).sum(axis=1)
 
 
-def total_cross_entropy(Z2, Y, s, output):
-    """Σ_i s_i · cross_entropy_i, as a float (``s=None``: every s_i = 1).
+def total_cross_entropy(Z2, Y, sample_weight, output):
+    """Σ_i s_i · cross_entropy_i, as a float, s the ``sample_weight`` (None:
+    every s_i = 1).
 
     Each sample's two terms are subtracted before the sum, which is taken in
     float64: a well-fitted float32 model's Σ log(1 + e^z) and Σ y z, summed
@@ -142,9 +148,35 @@ def total_cross_entropy(Z2, Y, s, output):
     3e-6 this way).
     """
     losses = cross_entropy(Z2, Y, output)
-    if s is not None:
-        losses *= s
+    if sample_weight is not None:
+        losses *= sample_weight
     return float(losses.sum(dtype=np.float64))
+
+
+# --- prediction ------------------------------------------------------------------
+
+
+def probabilities(Z2, output, out=None):
+    """A2 = σ(Z2) (softmax for several classes) as probabilities, written
+    into ``out`` (Z2 itself when None): kept strictly inside (0, 1) so that
+    log A2 is finite, for logits of any size."""
+    out = Z2 if out is None else out
+    finfo = np.finfo(out.dtype)
+    if output == "softmax":
+        with np.errstate(over="ignore"):  # logits ±max: exp(−inf) is 0
+            return np.maximum(softmax(Z2, out=out), finfo.tiny, out=out)
+    # Two ufuncs: np.clip's Python wrapper costs more than a one-row prediction.
+    P = sigmoid(Z2, out=out)
+    return np.minimum(np.maximum(P, finfo.eps, out=P), 1 - finfo.eps, out=P)
+
+
+def decide(A2, output):
+    """The course's prediction: ŷ = 1 where A2 > 0.5 for sigmoid units (a
+    boolean array like A2); for softmax, the index of each row's most
+    probable class. ``predict`` and the validation score both use it."""
+    if output == "softmax":
+        return A2.argmax(axis=1)
+    return A2 > 0.5
 
 
 # --- parameters ----------------------------------------------------------------
@@ -155,8 +187,9 @@ def shapes(n_x, n_h, n_y):
     return (n_h, n_x), (n_h,), (n_y, n_h), (n_y,)
 
 
-def unpack(theta, n_x, n_h, n_y):
-    """Views W1, b1, W2, b2 into the flat parameter vector theta (no copy).
+def unpack(theta, n_x, n_h, n_y, copy=False):
+    """W1, b1, W2, b2 from the flat parameter vector theta: views into it
+    (no copy), or with ``copy`` arrays of their own (a model to keep).
 
     theta holds the weights first, then the biases: [W1, W2, b1, b2], so that
     the weights the L2 term penalises are one slice, ``theta[:n_weights]``.
@@ -167,6 +200,8 @@ def unpack(theta, n_x, n_h, n_y):
         theta[a:b].reshape(shape)
         for a, b, shape in zip(offsets, offsets[1:], (s_W1, s_W2, s_b1, s_b2))
     )
+    if copy:
+        return W1.copy(), b1.copy(), W2.copy(), b2.copy()
     return W1, b1, W2, b2
 
 
@@ -207,18 +242,19 @@ def initialize(n_x, n_h, n_y, init, activation, random_state, dtype=np.float64):
 # --- forward and backward propagation -------------------------------------------
 
 
-def forward(X, W1, b1, W2, b2, activation):
-    """Forward propagation to the logits; returns A1 and Z2 (new arrays)."""
-    if isinstance(X, np.ndarray) and X.shape[0] <= 8:
-        # Up to 8 rows a copy of W1ᵀ costs more than it saves (1 row: 1.6 µs
-        # against 3.5; 8 rows: 3.1 against 5.0; from 16 rows the copy wins).
-        Z1 = X @ W1.T
-    else:
-        Z1 = safe_sparse_dot(X, np.ascontiguousarray(W1.T), dense_output=True)
-    Z1 = np.add(Z1, b1, out=Z1 if Z1.dtype == np.result_type(Z1, b1) else None)
-    A1 = ACTIVATIONS[activation](Z1, out=Z1)
-    Z2 = A1 @ W2.T
-    Z2 += b2
+def forward(X, W1, b1, W2, b2, activation, Z1=None, Z2=None, ones=None):
+    """Forward propagation to the logits; returns A1 and Z2.
+
+    ``Z1`` and ``Z2`` are arrays to write into (A1 is written over Z1), new
+    ones when None; ``ones`` (a vector of X's rows) lets BLAS add b1. How W1
+    is laid out in memory sets the speed of X·W1ᵀ, not its value
+    (``_blas.transpose_ready``). Training, prediction and the validation
+    score all take this pass.
+    """
+    Z1 = add_to_rows(matmul_into(X, W1.T, out=Z1), b1, ones)  # Z1 = X·W1ᵀ + b1
+    A1 = ACTIVATIONS[activation](Z1, out=Z1)  #                   A1 = g(Z1)
+    Z2 = matmul_into(A1, W2.T, out=Z2)
+    Z2 += b2  #                                                   Z2 = A1·W2ᵀ + b2
     return A1, Z2
 
 
@@ -237,12 +273,23 @@ class Buffers:
 
 
 def accumulate(
-    X, Y, s, W1T, b1, W2, b2, activation, output, grads, buffers, first=True, Z2=None
+    X,
+    Y,
+    sample_weight,
+    weights,
+    activation,
+    output,
+    grads,
+    buffers,
+    first=True,
+    Z2=None,
 ):
-    """Forward and backward propagation over the rows of one block.
+    """Forward and backward propagation over the rows of one block, whose
+    samples weigh ``sample_weight`` (the equations' s; None: all 1).
 
-    ``W1T`` is W1ᵀ as a C-contiguous array (``np.ascontiguousarray(W1.T)``):
-    BLAS multiplies by it up to 1.4× faster than by the transposed view.
+    ``weights`` are ``(W1T, b1, W2, b2)``, W1T being W1ᵀ as a C-contiguous
+    array (``np.ascontiguousarray(W1.T)``), which BLAS multiplies by faster
+    than by the transposed view.
 
     Writes the block's sums into ``grads = (dW1, db1, dW2, db2)`` — without
     the division by ``m`` or the L2 term, which :func:`finish` applies once
@@ -254,19 +301,15 @@ def accumulate(
     the loss is not computed (0 is returned): the mini-batch solvers compute
     an epoch's loss from its logits at once, far cheaper than batch by batch.
     """
+    W1T, b1, W2, b2 = weights
     dW1, db1, dW2, db2 = grads if first else buffers.grads
     m = X.shape[0]
+    s, ones, keep_logits = sample_weight, buffers.ones[:m], Z2 is not None
     Z1, dZ1, A2 = buffers.Z1[:m], buffers.dZ1[:m], buffers.Z2[:m]
-    keep_logits = Z2 is not None
-    if not keep_logits:
-        Z2 = A2
 
-    # Forward propagation
-    matmul_into(X, W1T, out=Z1)
-    add_to_rows(Z1, b1, buffers.ones[:m])  #          Z1 = X·W1ᵀ + b1
-    A1 = ACTIVATIONS[activation](Z1, out=Z1)  #       A1 = g(Z1)
-    np.matmul(A1, W2.T, out=Z2)
-    Z2 += b2  #                                       Z2 = A1·W2ᵀ + b2
+    # Forward propagation: Z1 = X·W1ᵀ + b1, A1 = g(Z1), Z2 = A1·W2ᵀ + b2
+    Z2 = A2 if Z2 is None else Z2
+    A1, Z2 = forward(X, W1T.T, b1, W2, b2, activation, Z1, Z2, ones)
     loss = 0.0 if keep_logits else total_cross_entropy(Z2, Y, s, output)
     A2 = OUTPUTS[output](Z2, out=A2)  #               A2 = σ(Z2)
 
@@ -280,7 +323,6 @@ def accumulate(
     dZ2 = np.subtract(A2, Y, out=A2)  #               dZ2 = A2 − Y
     if s is not None:
         dZ2 *= s[:, None]
-    ones = buffers.ones[:m]
     np.matmul(dZ2.T, A1, out=dW2)  #                  dW2 = dZ2ᵀ·A1
     np.matmul(ones, dZ2, out=db2)  #                  db2 = Σ dZ2
     product_into(dZ2, W2, out=dZ1)
@@ -331,76 +373,7 @@ def loss_and_gradients(
     grads = unpack(grad, n_x, n_h, n_y)
     m = X.shape[0] if sample_weight is None else sample_weight.sum()
     buffers = Buffers(X.shape[0], n_x, n_h, n_y, theta.dtype)
-    loss = accumulate(
-        X,
-        Y,
-        sample_weight,
-        np.ascontiguousarray(W1.T),
-        b1,
-        W2,
-        b2,
-        activation,
-        output,
-        grads,
-        buffers,
-    )
+    weights = np.ascontiguousarray(W1.T), b1, W2, b2
+    loss = accumulate(X, Y, sample_weight, weights, activation, output, grads, buffers)
     n_w = n_weights(n_x, n_h, n_y)
     return float(finish(loss, grad, theta, alpha, m, n_w)), grad
-
-
-# --- BLAS for the two broadcasts of a block -----------------------------------
-# Adding b1 to every row of Z1, and dZ2·W2 (an outer product when there is one
-# output unit), are where NumPy's broadcasting machinery costs most beside the
-# arithmetic: at a mini-batch's or a block's size (200 to 2 600 rows of 100
-# units) scipy's BLAS did the first 1.9–2.2× and the second (one output unit)
-# 1.6–1.8× faster on the 2-core benchmark machine. Below about 2 000 and 8 000
-# elements NumPy's own call is the quicker, and it does anything that is not
-# a C-contiguous float array.
-
-#: Elements of Z from which add_to_rows, and of the product from which
-#: product_into, call BLAS.
-MIN_BLAS_ADD, MIN_BLAS_PRODUCT = 2048, 8192
-
-
-def add_to_rows(Z, b, ones):
-    """Z += b on every row of Z (``ones``: a vector of Z's rows), in place,
-    as BLAS's rank-one update Zᵀ := Zᵀ + b·1ᵀ."""
-    if Z.size >= MIN_BLAS_ADD and _blas_ready(Z, b, ones):
-        Zt = Z.T  # F-contiguous: BLAS updates it where it is
-        if blas_function("ger", Z.dtype)(1.0, b, ones, a=Zt, overwrite_a=True) is Zt:
-            return Z
-    Z += b
-    return Z
-
-
-def product_into(A, B, out):
-    """A·B into ``out``, as BLAS's Outᵀ := Bᵀ·Aᵀ (no copy of any of them)."""
-    if out.size >= MIN_BLAS_PRODUCT and _blas_ready(out, A, B):
-        gemm = blas_function("gemm", out.dtype)
-        Ot = out.T
-        if gemm(1.0, B.T, A.T, beta=0.0, c=Ot, overwrite_c=True) is Ot:
-            return out
-    if out.flags.c_contiguous and out.dtype == np.result_type(A, B):
-        return np.dot(A, B, out=out)  # np.matmul is slow for an outer product
-    return np.matmul(A, B, out=out)
-
-
-def _blas_ready(out, A, B):
-    """Whether BLAS can write ``out`` in place and read A and B as they are:
-    C-contiguous arrays of one float type."""
-    return (
-        out.dtype.char in "fd"
-        and out.flags.c_contiguous
-        and A.dtype == out.dtype
-        and B.dtype == out.dtype
-        and A.flags.c_contiguous
-        and B.flags.c_contiguous
-    )
-
-
-def matmul_into(A, B, out):
-    """A·B into ``out``, for dense or sparse A or B."""
-    if isinstance(A, np.ndarray) and isinstance(B, np.ndarray):
-        return np.matmul(A, B, out=out)
-    out[...] = safe_sparse_dot(A, B, dense_output=True)
-    return out

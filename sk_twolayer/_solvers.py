@@ -30,6 +30,28 @@ class DivergenceError(FloatingPointError):
         super().__init__(f"{reason} at iteration {iteration}")
 
 
+class Patience:
+    """The ``tol`` rule, MLPClassifier's: stop once the loss has failed to
+    fall below its lowest value so far by at least ``tol`` for
+    ``n_iter_no_change`` consecutive iterations. The solvers apply it to the
+    training loss, early stopping (``_monitor``) to the validation loss."""
+
+    def __init__(self, tol, n_iter_no_change):
+        self.tol, self.n_iter_no_change = tol, n_iter_no_change
+        self.best = np.inf
+        self.count = 0
+
+    def update(self, loss, counting=True):
+        """Record ``loss``; True once patience has run out. Unless
+        ``counting``, a loss that does not improve leaves the count as is."""
+        if loss > self.best - self.tol:
+            self.count += counting
+        else:
+            self.count = 0
+        self.best = min(self.best, loss)
+        return self.count >= self.n_iter_no_change
+
+
 @dataclass
 class SolverResult:
     theta: np.ndarray
@@ -42,8 +64,6 @@ class SolverResult:
     #: Full passes over the data (L-BFGS's line search evaluates more than
     #: once an iteration); None means one per iteration.
     n_evals: int | None = None
-    #: True when the callback asked to stop.
-    stopped: bool = False
     #: Why L-BFGS-B stopped, when not for convergence or max_iter.
     message: str | None = None
     #: True when a KeyboardInterrupt ended the run; ``theta`` then holds the
@@ -113,7 +133,7 @@ def gradient_descent(
     loss_curve = []
     best_loss, best_iter = np.inf, 0
     best_theta, best_grad = np.empty_like(theta), np.empty_like(theta)
-    no_improvement = 0
+    patience = Patience(tol, n_iter_no_change)
     checkpoint = _Checkpoint(theta)
     try:
         for it in range(1, max_iter + 1):
@@ -122,9 +142,7 @@ def gradient_descent(
             if not finite and not (backtrack and best_iter):
                 raise DivergenceError(it, "the loss became non-finite")
             loss_curve.append(loss if finite else np.inf)
-            no_improvement = (
-                no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
-            )
+            out_of_patience = patience.update(loss_curve[-1])
             if backtrack and loss_curve[-1] > best_loss:
                 # The last step overshot: go back to the best point, halve the step.
                 learning_rate /= 2
@@ -139,7 +157,7 @@ def gradient_descent(
             if callback is not None and callback(it, loss_curve[-1], theta):
                 converged = stopped = True
                 break
-            if no_improvement >= n_iter_no_change:
+            if out_of_patience:
                 converged, stopped = True, False
                 break
         else:
@@ -147,7 +165,7 @@ def gradient_descent(
     except KeyboardInterrupt:
         return checkpoint.result(theta, loss_curve)
     if stopped or (loss_curve[-1] <= best_loss and np.all(np.isfinite(theta))):
-        return SolverResult(theta, it, loss_curve, converged, stopped=stopped)
+        return SolverResult(theta, it, loss_curve, converged)
     if best_iter == 1 and not backtrack:
         raise DivergenceError(
             it,
@@ -223,13 +241,6 @@ class Adam:
         self.t = 0
         self._work = np.zeros(n_params, dtype=dtype)
 
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        if "_p" not in state:  # pickled when it held m / (1 − β1), v / (1 − β2)
-            self.beta_1 = self.__dict__.pop("_beta_1")
-            self.beta_2 = self.__dict__.pop("_beta_2")
-            self._p, self._r = 1 / (1 - self.beta_1), 1 / (1 - self.beta_2)
-
     def moments(self):
         """The textbook moments m and v (new arrays)."""
         return self.m * (1 / self._p), self.v * (1 / self._r)
@@ -303,8 +314,8 @@ def minibatch_descent(
         slice(a, min(a + batch_size, n_samples))
         for a in range(0, n_samples, batch_size)
     ]
-    loss_curve, best_loss, no_improvement = [], np.inf, 0
-    converged = stopped = False
+    loss_curve, patience = [], Patience(tol, n_iter_no_change)
+    converged = False
     checkpoint = _Checkpoint(theta, optimizer)
     try:
         for epoch in range(1, max_iter + 1):
@@ -319,20 +330,17 @@ def minibatch_descent(
             if not np.all(np.isfinite(theta)):
                 raise DivergenceError(epoch, "the weights became non-finite")
             loss_curve.append(loss)
-            no_improvement = (
-                no_improvement + 1 if loss_curve[-1] > best_loss - tol else 0
-            )
-            best_loss = min(best_loss, loss_curve[-1])
+            out_of_patience = patience.update(loss)
             checkpoint.save(theta, epoch)
-            if callback is not None and callback(epoch, loss_curve[-1], theta):
-                converged = stopped = True
+            if callback is not None and callback(epoch, loss, theta):
+                converged = True
                 break
-            if no_improvement >= n_iter_no_change:
+            if out_of_patience:
                 converged = True
                 break
     except KeyboardInterrupt:
         return checkpoint.result(theta, loss_curve)
-    return SolverResult(theta, epoch, loss_curve, converged, stopped=stopped)
+    return SolverResult(theta, epoch, loss_curve, converged)
 
 
 def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
@@ -340,8 +348,8 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
 
     L-BFGS-B does only small vector work on scipy's own BLAS, which is kept
     on one thread meanwhile (``_blas``: its idle threads would fight numpy's,
-    which do the matrix products, for the cores: on 2 cores the fit ran 1.6×
-    at 60 000 × 50 to 6× at 2 000 × 20 slower without this).
+    which do the matrix products, for the cores: the fit ran several times
+    slower without this, see benchmarks/design_measurements.md).
 
     Runs in float64 (scipy's requirement) whatever the dtype of ``theta``;
     ``fun`` is called with a vector of ``theta``'s dtype. ``tol`` is the
@@ -394,6 +402,5 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
         loss_curve,
         result.status == 0 or stopped,
         n_evals=result.nfev,
-        stopped=stopped,
         message=None if result.status in (0, 1) or stopped else str(result.message),
     )

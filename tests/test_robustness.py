@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import skops.io as sio
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose, assert_array_equal
@@ -176,7 +176,8 @@ INVALID_PARAMS = {
     "learning_rate": [0, -1.0, "constant", None, np.inf * 0],
     "max_iter": [0, -1, 1.5, None],
     "tol": [-1e-3, "small", None],
-    "n_iter_no_change": [0, 1.5],
+    "n_iter_no_change": [0, 1.5, -np.inf, np.nan, 2.0],
+    "max_fun": [0, -1, 1.5, np.inf, None],
     "alpha": [-0.1, "l2", None],
     "init": [0.0, -0.01, "he", None],
     "batch_size": [0, -5, 2.5, "full"],
@@ -365,6 +366,28 @@ def test_inputs_near_the_float_limits_at_predict(iris, activation):
         assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_float32_inputs_near_the_limits_at_predict_are_silent(iris, activation):
+    """float32 rows whose sum overflows, and logits of both infinite signs
+    (relu), once warned from the finiteness checks (found by the property
+    test below); every RuntimeWarning is an error here."""
+    X, y = iris
+    X = X.astype(np.float32)
+    clf = TwoLayerClassifier(activation=activation, random_state=0).fit(X, y)
+    big = np.float32(3e38)
+    for Xp in (
+        np.full((3, 4), big, np.float32),
+        np.full((2000, 4), big, np.float32),
+        np.array([[1e30, 1, 1, 1], [-1e30, 1, 1, 1], [1, 1e30, 1, 1]], np.float32),
+    ):
+        try:
+            P = clf.predict_proba(Xp)
+        except ValueError as exc:  # only relu can make inf − inf
+            assert activation == "relu" and "undefined" in str(exc)
+            continue
+        assert np.all(np.isfinite(P)) and np.all(P > 0)
+
+
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_inputs_near_the_float_limits_at_fit_are_silent(iris, solver):
     X, y = iris
@@ -427,6 +450,26 @@ def test_lbfgs_reports_why_it_stopped(iris, monkeypatch):
     monkeypatch.setattr(FullBatchLoss, "__call__", wrong_gradient)
     with pytest.warns(ConvergenceWarning, match="L-BFGS-B reports"):
         TwoLayerClassifier(random_state=0).fit(X, y)
+
+
+def test_max_fun_stops_lbfgs_and_the_warning_names_it(iris):
+    """MLPClassifier's max_fun: the most loss evaluations of L-BFGS-B; the
+    check happens at the end of an iteration, as scipy does it."""
+    X, y = iris
+    assert TwoLayerClassifier().max_fun == 15000  # MLPClassifier's default
+    clf = TwoLayerClassifier(max_fun=10, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="max_fun=10 loss evaluations"):
+        clf.fit(X, y)
+    passes = clf.t_ // len(X)
+    assert 10 < passes < 30 and clf.n_iter_ < clf.max_iter
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        TwoLayerClassifier(max_fun=passes + 100, random_state=0).fit(X, y)
+    for solver in ("gd", "sgd", "adam"):  # max_fun is lbfgs's alone
+        common = {"solver": solver, "max_iter": 5, "random_state": 0}
+        a = TwoLayerClassifier(max_fun=1, **common).fit(X, y)
+        b = TwoLayerClassifier(**common).fit(X, y)
+        assert_array_equal(a.W1_, b.W1_)
 
 
 def test_lbfgs_divergence_message_does_not_blame_a_learning_rate(iris, monkeypatch):
@@ -641,3 +684,126 @@ def test_property_row_order_does_not_matter_for_gd(problem, random):
     if a is None or b is None:
         return
     assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-5, atol=1e-7)
+
+
+# Random valid settings on random tiny data: a fit either gives a model with
+# finite probabilities or raises a ValueError/TypeError that names the
+# problem, and a failed refit leaves the fitted model exactly as it was.
+
+SETTINGS = {
+    "solver": st.sampled_from(SOLVERS),
+    "activation": st.sampled_from(["tanh", "sigmoid", "relu"]),
+    "n_hidden": st.integers(1, 4),
+    "max_iter": st.integers(1, 4),
+    "tol": st.sampled_from([0.0, 1e-4, 1.0]),
+    "n_iter_no_change": st.sampled_from([1, 2, np.inf]),
+    "max_fun": st.sampled_from([1, 3, 15000]),
+    "alpha": st.sampled_from([0.0, 1e-4, 2.0, 1e3]),
+    "init": st.sampled_from(["glorot", 0.01, 3.0]),
+    "learning_rate": st.sampled_from(["auto", 1e-3, 10.0]),
+    "batch_size": st.sampled_from(["auto", 1, 2, 3]),
+    "shuffle": st.booleans(),
+    "momentum": st.sampled_from([0.0, 0.9, 1.0]),
+    "nesterovs_momentum": st.booleans(),
+    "beta_1": st.sampled_from([0.0, 0.9]),
+    "beta_2": st.sampled_from([0.0, 0.999]),
+    "early_stopping": st.booleans(),
+    "validation_fraction": st.sampled_from([0.1, 0.5, 0.9]),
+    "class_weight": st.sampled_from([None, "balanced"]),
+    "warm_start": st.booleans(),
+    "random_state": st.integers(0, 1000),
+}
+
+#: What the errors of a random fit may say: each names the problem.
+NAMED_PROBLEMS = (
+    "2 classes with positive weight",  # one class (with positive weight)
+    "sample_weight sums to zero",
+    "diverged",
+    "Sample weights must contain at least one non-zero number",  # scikit-learn
+    "early_stopping could not set aside",
+    "partial_fit does not support early_stopping=True",
+    "differs from the classes_",
+    "that are not in classes_",
+    "classes must be passed on the first call to partial_fit",
+    "not available in partial_fit",
+    "features, but TwoLayerClassifier is expecting",  # scikit-learn
+    "warm_start",
+    "not supported for multilabel targets",
+)
+
+
+@st.composite
+def tiny_problems(draw):
+    n_samples = draw(st.integers(1, 10))
+    n_features = draw(st.integers(1, 3))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    values = st.sampled_from([0.0, 1.0, -2.5, 1e3, 1e-3, 1e30])  # ties, constants
+    X = draw(hnp.arrays(dtype, (n_samples, n_features), elements=values))
+    if draw(st.booleans()):
+        X[:, 0] = 7.0  # a constant column
+    kind = draw(st.sampled_from(sorted(LABEL_KINDS)))
+    n_classes = draw(st.sampled_from([1, 2, 2, 2, 3, 3][: 4 if kind == "bool" else 6]))
+    codes = draw(
+        hnp.arrays(np.int64, n_samples, elements=st.integers(0, n_classes - 1))
+    )
+    codes[:n_classes] = np.arange(n_classes)[:n_samples]  # mostly every class
+    y = LABEL_KINDS[kind](n_classes)[codes]
+    if draw(st.integers(0, 4)) == 0:  # multilabel: an indicator matrix
+        y = np.c_[codes > 0, codes % 2 == 0].astype(int)
+    if draw(st.integers(0, 4)) == 0:
+        X = sp.csr_matrix(X)
+    weights = draw(
+        st.one_of(
+            st.none(),
+            hnp.arrays(np.float64, n_samples, elements=st.sampled_from([0, 0.5, 3])),
+        )
+    )
+    return X, y, weights
+
+
+def _finite_model(clf, X):
+    P = clf.predict_proba(X)
+    assert P.dtype == X.dtype and P.shape == (X.shape[0], len(clf.classes_))
+    assert np.all(np.isfinite(P)) and np.all((P >= 0) & (P <= 1))
+    for name in ("W1_", "b1_", "W2_", "b2_"):
+        assert np.all(np.isfinite(getattr(clf, name)))
+
+
+#: A crash of the kind issue 14's random testing found (a ZeroDivisionError):
+#: the validation split left no positive weight on the training side.
+ISSUE_14_SETTINGS = {
+    **{k: v for k, v in TwoLayerClassifier().get_params().items() if k in SETTINGS},
+    "solver": "sgd",
+    "early_stopping": True,
+    "validation_fraction": 0.5,
+    "max_iter": 1,
+    "random_state": 0,
+}
+ISSUE_14_DATA = (np.ones((6, 3)), np.array([0, 1, 1, 0, 1, 0]), [1, 1, 0, 0, 0, 0])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.fixed_dictionaries(SETTINGS), tiny_problems())
+@example(ISSUE_14_SETTINGS, ISSUE_14_DATA)
+def test_property_random_settings_fit_or_name_the_problem(params, problem):
+    X, y, w = problem
+    clf = TwoLayerClassifier(**params)
+    # A first fit on 12 rows of the same classes (of 2 when y has one).
+    X_good = np.random.RandomState(0).randn(12, X.shape[1]).astype(X.dtype)
+    if y.ndim == 2:
+        y_good = np.resize([[0, 1], [1, 0], [1, 1]], (12, 2))
+    else:
+        classes = np.unique(y) if len(np.unique(y)) > 1 else LABEL_KINDS["int"](2)
+        y_good = np.resize(classes, 12)
+    calls = [("fit", X_good, y_good, None), ("fit", X, y, w)]
+    if params["solver"] != "lbfgs":
+        calls.append(("partial_fit", X, y, w))
+    for method, X_call, y_call, w_call in calls:
+        before = state(clf)
+        try:
+            getattr(clf, method)(X_call, y_call, sample_weight=w_call)
+        except (ValueError, TypeError) as exc:
+            assert any(p in str(exc) for p in NAMED_PROBLEMS), exc
+            assert state(clf) == before
+        else:
+            _finite_model(clf, X_call)

@@ -122,6 +122,22 @@ def test_partial_fit_is_not_offered_by_lbfgs():
     assert hasattr(clf.set_params(solver="adam"), "partial_fit")
 
 
+@pytest.mark.parametrize("solver", INCREMENTAL)
+def test_partial_fit_refuses_early_stopping_and_keeps_the_model(iris, solver):
+    """As MLPClassifier: a call sees one chunk, with nothing held out."""
+    X, y = iris
+    message = "partial_fit does not support early_stopping=True"
+    clf = TwoLayerClassifier(solver=solver, early_stopping=True)
+    with pytest.raises(ValueError, match=message):
+        clf.partial_fit(X, y, classes=[0, 1, 2])
+    assert not hasattr(clf, "W1_")
+    clf.set_params(early_stopping=False).partial_fit(X, y, classes=[0, 1, 2])
+    before = pickle.dumps(clf.set_params(early_stopping=True).__dict__)
+    with pytest.raises(ValueError, match=message):
+        clf.partial_fit(X, y)
+    assert pickle.dumps(clf.__dict__) == before
+
+
 def test_partial_fit_refuses_balanced_class_weight(iris):
     X, y = iris
     clf = TwoLayerClassifier(solver="adam", class_weight="balanced")
@@ -166,7 +182,7 @@ def test_minibatch_terms_average_to_the_full_batch_objective(
     the epoch's loss, taken from the batches' logits a chunk of batches at a
     time (one, two, or all of them here), is the weight-average of the J_B;
     and both average to the full-batch J."""
-    from sk_twolayer._classifier import _BatchLoss
+    from sk_twolayer._blocks import MiniBatchLoss as _BatchLoss
 
     X, y = flower
     if output == "softmax":
@@ -332,6 +348,103 @@ def test_early_stopping_outlasts_the_plateau_of_the_flower(solver):
     assert clf.fit(X, y).best_validation_score_ > 0.8
 
 
+@pytest.mark.parametrize("solver", ["sgd", "adam", "gd"])
+def test_early_stopping_outlasts_a_long_plateau(solver):
+    """On this split of the flower the validation loss rises over its start
+    and stays above it for 70-90 epochs (the training loss falling slowly
+    all along) before it falls: the second patience (10 · n_iter_no_change
+    epochs without that fall) must not cut it short."""
+    X, y = make_flower(random_state=1)
+    X, _, y, _ = train_test_split(X, y, test_size=0.25, stratify=y, random_state=4)
+    X = StandardScaler().fit_transform(X)
+    clf = TwoLayerClassifier(solver=solver, early_stopping=True, random_state=4)
+    clf.fit(X, y)
+    curve = np.array(clf.validation_loss_curve_)
+    fall = int(np.argmax(curve < 0.99 * curve[0])) + 1
+    assert curve[fall - 1] < 0.99 * curve[0]  # the fall came
+    assert fall > 7 * clf.n_iter_no_change  # after a long plateau
+    assert clf.n_iter_ > fall + clf.n_iter_no_change
+    assert clf.best_validation_loss_ < 0.95 * curve[0]
+    assert clf.score(X, y) > 0.8
+
+
+@pytest.mark.parametrize(
+    "solver, data_seed", [("sgd", 1), ("adam", 1), ("gd", 1), ("lbfgs", 0)]
+)
+def test_early_stopping_stops_when_nothing_is_learnable(solver, data_seed):
+    """Labels unrelated to X, on data where the network overfits from its
+    first epochs: the validation loss never falls 1% below its first value,
+    so patience never starts; the fit stops after 10 · n_iter_no_change
+    epochs (it ran all max_iter before), keeping the weights of the lowest
+    validation loss."""
+    rng = np.random.RandomState(data_seed)
+    X, y = rng.randn(500, 10), rng.randint(0, 2, 500)
+    clf = TwoLayerClassifier(
+        solver=solver,
+        early_stopping=True,
+        n_iter_no_change=5,
+        max_iter=1000,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # it stopped early
+        clf.fit(X, y)
+    curve = clf.validation_loss_curve_
+    assert min(curve) >= 0.99 * curve[0]  # no start ever came
+    assert clf.n_iter_ == len(curve) == 10 * 5
+    assert clf.best_validation_loss_ == min(curve)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        endless = clf.set_params(n_iter_no_change=np.inf, max_iter=60).fit(X, y)
+    assert endless.n_iter_ == 60  # np.inf: no patience rule stops it
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "gd"])
+def test_infinite_n_iter_no_change_runs_max_iter(iris, solver):
+    """MLPClassifier accepts n_iter_no_change=np.inf: the tol rule is off."""
+    X, y = iris
+    common = {"solver": solver, "tol": 1e3, "max_iter": 25, "random_state": 0}
+    assert TwoLayerClassifier(**common).fit(X, y).n_iter_ == 11  # tol rule fires
+    clf = TwoLayerClassifier(n_iter_no_change=np.inf, **common).fit(X, y)
+    assert clf.n_iter_ == 25
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "gd", "lbfgs"])
+def test_early_stopping_split_leaves_out_rows_of_zero_weight(iris, solver):
+    """Rows of zero weight count for nothing on either side of the split:
+    adding them changes nothing; and when too few rows of positive weight
+    remain for a split, the error says so (it was a ZeroDivisionError)."""
+    X, y = iris
+    w = np.tile([1.0, 2.0, 0.5], 50)
+    zeros = np.arange(0, 150, 5)
+    X_more = np.insert(X, zeros, 7.0, axis=0)
+    y_more = np.insert(y, zeros, 2)
+    w_more = np.insert(w, zeros, 0.0)
+    common = {"solver": solver, "early_stopping": True, "max_iter": 30}
+    a = TwoLayerClassifier(random_state=0, **common).fit(X, y, sample_weight=w)
+    b = TwoLayerClassifier(random_state=0, **common).fit(
+        X_more, y_more, sample_weight=w_more
+    )
+    assert_array_equal(b.validation_loss_curve_, a.validation_loss_curve_)
+    for p, q in zip(_weights(a), _weights(b)):
+        assert_array_equal(p, q)
+    # The random testing's case: two rows of positive weight, one per class.
+    X5 = np.random.RandomState(0).randn(5, 8)
+    clf = TwoLayerClassifier(
+        solver=solver,
+        early_stopping=True,
+        validation_fraction=0.5,
+        max_iter=1,
+        random_state=357,
+    )
+    before = pickle.dumps(a.set_params(validation_fraction=0.5).__dict__)
+    for est in (clf, a):
+        with pytest.raises(ValueError, match="from 2 samples of positive weight"):
+            est.fit(X5 if est is clf else X[:5], [0, 1, 1, 0, 1], [0.5, 0, 0, 0, 1])
+    assert not hasattr(clf, "W1_")
+    assert pickle.dumps(a.__dict__) == before
+
+
 @pytest.mark.parametrize("solver", STOCHASTIC)
 def test_convergence_warning_names_max_iter(iris, solver):
     X, y = iris
@@ -353,7 +466,7 @@ def test_huge_learning_rate_is_a_clear_error(flower, solver):
 
 
 def test_early_stopping_patience_starts_once_the_validation_loss_falls():
-    from sk_twolayer._classifier import _Monitor
+    from sk_twolayer._monitor import Monitor as _Monitor
 
     class Scripted(_Monitor):
         def _validate(self, theta):
@@ -367,6 +480,25 @@ def test_early_stopping_patience_starts_once_the_validation_loss_falls():
     stops = [monitor(i, 1.0, np.zeros(3)) for i in range(1, 12)]
     assert stops == [False] * 10 + [True]  # no stop during the rise
     assert monitor.best_loss == 0.6
+
+
+def test_early_stopping_without_a_start_stops_after_ten_patiences():
+    from sk_twolayer._monitor import Monitor as _Monitor
+
+    class Scripted(_Monitor):
+        def _validate(self, theta):
+            return next(self.script), 0.5
+
+    est = TwoLayerClassifier(tol=1e-4, n_iter_no_change=3)
+    never = Scripted(est, validation=True, n_x=1, n_y=1)
+    never.script = iter([0.70, 0.72, 0.695] + [0.71] * 40)  # never below 0.693
+    stops = [never(i, 1.0, np.zeros(3)) for i in range(1, 31)]
+    assert stops == [False] * 29 + [True]
+    late = Scripted(est, validation=True, n_x=1, n_y=1)
+    late.script = iter([0.70] + [0.71] * 28 + [0.69] + [0.6] * 10)  # falls at 30
+    stops = [late(i, 1.0, np.zeros(3)) for i in range(1, 41)]
+    assert stops[:33] == [False] * 33  # started at 30: patience from there
+    assert stops[33]  # three epochs without improvement after the best (0.6)
 
 
 def test_early_stopping_does_not_return_the_constant_start():
@@ -466,35 +598,6 @@ def test_batches_of_zero_weight_make_no_step(solver):
     for a, b in zip(_weights(weighted), _weights(rest)):
         assert_allclose(a, b, rtol=1e-7, atol=1e-10)
     assert_allclose(weighted.loss_curve_, rest.loss_curve_, rtol=1e-9)
-
-
-def test_adam_pickled_before_its_moment_scales_resumes():
-    """An Adam pickled by the previous version (it held m̃ = m / (1 − β1) and
-    ṽ = v / (1 − β2), and β behind properties) unpickles into the same
-    moments and takes the same next step."""
-    from sk_twolayer._solvers import Adam
-
-    rng = np.random.RandomState(0)
-    adam = Adam(
-        20, np.float64, learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-8
-    )
-    theta = rng.randn(20)
-    for _ in range(3):
-        adam.step(theta, rng.randn(20))
-    expected = adam.moments()
-    old = pickle.loads(pickle.dumps(adam))
-    old.m, old.v = expected[0] / 0.1, expected[1] / 0.001  # m̃, ṽ
-    state = old.__dict__
-    del state["_p"], state["_r"]
-    state["_beta_1"], state["_beta_2"] = state.pop("beta_1"), state.pop("beta_2")
-    restored = pickle.loads(pickle.dumps(old))
-    assert (restored.beta_1, restored.beta_2) == (0.9, 0.999)
-    for a, b in zip(restored.moments(), expected):
-        assert_allclose(a, b, rtol=1e-12)
-    g, theta2 = rng.randn(20), theta.copy()
-    adam.step(theta, g)
-    restored.step(theta2, g)
-    assert_allclose(theta2, theta, rtol=1e-12)
 
 
 @pytest.mark.parametrize("mean_gradient, scale", [(1e17, 1 / 200), (1.0, 1e22)])

@@ -1,0 +1,214 @@
+"""Labels to targets: the 0/1 matrix Y, the classes, the output unit, and the
+class and sample weights.
+
+Functions of arrays and a fitted ``LabelBinarizer``; the estimator stores
+what :func:`encode` returns. A regressor would have no use for this module:
+its Y is y itself, with the ``"identity"`` output.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import column_or_1d
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+
+from ._sklearn_private import _check_sample_weight
+
+SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
+
+
+class Targets(NamedTuple):
+    """What the labels y become for training."""
+
+    #: The fitted LabelBinarizer: classes_ and the way back to labels.
+    encoder: LabelBinarizer
+    #: 0/1 targets, one column per output unit, in X's dtype.
+    Y: np.ndarray
+    #: Effective sample weights (class weights folded in); None when all are 1.
+    sample_weight: np.ndarray | None
+    #: The labels as given, 1-D; None for multilabel targets.
+    labels: np.ndarray | None
+
+    @property
+    def output(self):
+        """The output unit: softmax for several classes, sigmoid units for
+        two classes (one unit) and for multilabel targets."""
+        return "softmax" if self.encoder.y_type_ == "multiclass" else "sigmoid"
+
+
+def encode(y, X, sample_weight, class_weight, encoder=None, partial=False):
+    """Binarized targets, effective sample weights and labels of y.
+
+    ``encoder`` is the fitted LabelBinarizer that y must agree with (warm
+    start, partial_fit), or None to fit a new one.
+    """
+    check_classification_targets(y)
+    target_type = type_of_target(y, input_name="y")
+    if target_type not in SUPPORTED_TARGETS:
+        raise ValueError(
+            "TwoLayerClassifier supports binary, multiclass and "
+            f"multilabel-indicator targets; y is {target_type!r}."
+        )
+    multilabel = target_type == "multilabel-indicator"
+    if encoder is None:
+        encoder = LabelBinarizer().fit(y)
+    else:
+        check_targets_agree(y, target_type, encoder, partial)
+    Y = binarize(encoder, y, multilabel, X.dtype)
+    labels = None if multilabel else y
+    if sample_weight is None and class_weight is None:
+        return Targets(encoder, Y, None, labels)  # no array of ones: data stay lean
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if class_weight is not None:
+        if multilabel:
+            raise ValueError(
+                "class_weight is not supported for multilabel targets; pass "
+                "sample_weight instead."
+            )
+        sample_weight = sample_weight * class_weights(
+            class_weight, encoder.classes_, y, sample_weight
+        ).astype(X.dtype)
+    if not sample_weight.sum() > 0:
+        raise ValueError("sample_weight sums to zero: no sample has any weight.")
+    return Targets(encoder, Y, sample_weight, labels)
+
+
+def binarize(encoder, y, multilabel, dtype):
+    """The 0/1 targets Y, as ``encoder.transform(y)`` gives them, built from
+    the class codes without its intermediate integer matrices (a few bytes a
+    row instead of tens, for large data)."""
+    if multilabel:
+        Y = encoder.transform(y)
+        return np.asarray(Y.toarray() if hasattr(Y, "toarray") else Y, dtype=dtype)
+    codes = np.searchsorted(encoder.classes_, y)
+    if encoder.y_type_ == "binary":
+        return (codes == 1).astype(dtype)[:, None]
+    Y = np.zeros((len(codes), len(encoder.classes_)), dtype=dtype)
+    np.put_along_axis(Y, codes[:, None], 1, axis=1)
+    return Y
+
+
+def check_targets_agree(y, target_type, encoder, partial):
+    """y must fit the classes of a fitted model (warm start, partial_fit)."""
+    what = "partial_fit" if partial else "warm_start"
+    if (target_type == "multilabel-indicator") != (
+        encoder.y_type_ == "multilabel-indicator"
+    ):
+        raise ValueError(
+            f"{what}: y is {target_type!r} but the model was fitted on "
+            f"{encoder.y_type_!r} targets."
+        )
+    if target_type == "multilabel-indicator":
+        if y.shape[1] != len(encoder.classes_):
+            raise ValueError(
+                f"{what}: y has {y.shape[1]} labels, the model has "
+                f"{len(encoder.classes_)}."
+            )
+        return
+    seen = np.unique(y)
+    if partial:
+        unseen = np.setdiff1d(seen, encoder.classes_)
+        if len(unseen):
+            raise ValueError(
+                f"partial_fit: y has labels {unseen.tolist()} that are not in "
+                f"classes_ {encoder.classes_.tolist()}; pass every class "
+                "with `classes` on the first call."
+            )
+    elif not np.array_equal(seen, encoder.classes_):
+        raise ValueError(
+            "warm_start needs y with the same classes as the fitted model: "
+            f"the model has {encoder.classes_.tolist()}, y has {seen.tolist()}."
+        )
+
+
+def encoder_for_classes(classes, y):
+    """The LabelBinarizer of partial_fit's first call."""
+    if type_of_target(y, input_name="y") == "multilabel-indicator":
+        encoder = LabelBinarizer().fit(y)
+        if not np.array_equal(np.asarray(classes), encoder.classes_):
+            raise ValueError(
+                f"For multilabel y, classes must be the label indices "
+                f"{encoder.classes_.tolist()}; got {list(classes)}."
+            )
+        return encoder
+    classes = np.unique(column_or_1d(classes))
+    if len(classes) < 2:
+        raise ValueError(
+            f"classes must hold at least 2 classes; got {classes.tolist()}."
+        )
+    return LabelBinarizer().fit(classes)
+
+
+def check_two_classes(labels, sample_weight, classes):
+    """fit needs 2 classes that carry weight (not so multilabel targets,
+    whose ``labels`` are None); ``classes`` are the sorted labels."""
+    if labels is None:
+        return
+    index = np.searchsorted(classes, labels)
+    mass = np.bincount(index, weights=sample_weight, minlength=len(classes))
+    present = classes[mass > 0]
+    if len(present) < 2:
+        raise ValueError(
+            "TwoLayerClassifier needs samples of at least 2 classes with "
+            f"positive weight; the data has {len(present)} class: "
+            f"{present.tolist()}."
+        )
+
+
+def class_weights(class_weight, classes, y, sample_weight):
+    """Weight of each sample's class, from ``class_weight`` (a dict or
+    ``"balanced"``)."""
+    class_index = np.searchsorted(classes, y)
+    if isinstance(class_weight, dict):
+        unknown = [c for c in class_weight if c not in set(classes.tolist())]
+        if unknown:
+            raise ValueError(
+                f"class_weight has labels {unknown} that are not classes of y "
+                f"({classes.tolist()})."
+            )
+        weights = np.array([class_weight.get(c, 1.0) for c in classes.tolist()])
+        if np.any(weights < 0) or not np.all(np.isfinite(weights)):
+            raise ValueError(
+                f"class_weight values must be finite and >= 0; got {class_weight}."
+            )
+    else:  # "balanced"
+        mass = np.bincount(
+            class_index,
+            weights=power_of_two_scaled(sample_weight),
+            minlength=len(classes),
+        )
+        present = mass > 0
+        weights = np.zeros(len(classes))
+        weights[present] = mass.sum() / (present.sum() * mass[present])
+    return weights[class_index]
+
+
+def power_of_two_scaled(weight):
+    """weight · 2^−k with the largest value in [0.5, 1): no overflow in sums,
+    and exact, so weighted and repeated data still round alike."""
+    return np.ldexp(weight, -int(np.frexp(weight.max())[1]))
+
+
+def log_priors(Y, sample_weight, output):
+    """Output biases of the best constant model: the class log-priors
+    (log-odds for sigmoid units)."""
+    if sample_weight is None:
+        p = Y.mean(axis=0, dtype=np.float64)  # counts: exact in any order
+    else:
+        # Each sum taken over its weights sorted, so that it rounds the same
+        # for any order of the rows: a last bit of b2 that depended on the
+        # order would change the whole solver path (w @ Y did, by 1e-7 in
+        # float32, and 15 gd steps grew it to 7e-5).
+        w = power_of_two_scaled(sample_weight)
+        total = np.sort(w).sum(dtype=np.float64)
+        p = np.array(
+            [np.sort(w[Y[:, k] > 0]).sum(dtype=np.float64) for k in range(Y.shape[1])]
+        )
+        p /= total
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    if output == "softmax":
+        return np.log(p)
+    return np.log(p) - np.log1p(-p)

@@ -1,0 +1,219 @@
+"""ONNX export (sk_twolayer.onnx): onnxruntime reproduces predict and
+predict_proba, alone and inside Pipelines and ColumnTransformers, with
+skl2onnx's classifier options and outputs. Skipped without the "onnx" extra.
+"""
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.compose import ColumnTransformer
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+skl2onnx = pytest.importorskip("skl2onnx")
+rt = pytest.importorskip("onnxruntime")
+pytest.importorskip("onnx")
+
+import sk_twolayer.onnx  # noqa: E402, F401  (registers the converter)
+from sk_twolayer import TwoLayerClassifier  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ACTIVATIONS = ["tanh", "sigmoid", "relu"]
+TARGETS = ["binary", "multiclass", "multilabel"]
+# float32 graphs round the weights and every product to float32; float64
+# graphs compute what predict_proba computes, up to the order of the sums.
+PROBA_ATOL = {np.float32: 1e-5, np.float64: 1e-12}
+
+
+def _data(target, n=120, n_features=5, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_features))
+    score = X[:, 0] + X[:, 1] * X[:, 2]
+    if target == "binary":
+        y = (score > 0).astype(int)
+    elif target == "multiclass":
+        y = np.digitize(score, [-0.7, 0.7])
+    elif target == "strings":
+        y = np.array(["cat", "dog", "eel"])[np.digitize(score, [-0.7, 0.7])]
+    else:
+        y = (X[:, :3] + 0.5 * X[:, 3:4] > 0).astype(int)
+    return X, y
+
+
+def _fit(estimator, X, y):
+    with warnings.catch_warnings():  # a short fit is enough here
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+def _classifier(**params):
+    return TwoLayerClassifier(n_hidden=6, max_iter=60, random_state=0, **params)
+
+
+def _run(model, X, options=None, **kwargs):
+    onx = skl2onnx.to_onnx(model, X[:1], options=options, **kwargs)
+    session = rt.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    name = session.get_inputs()[0].name
+    return onx, session.run(None, {name: X})
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    """One fitted model per target and activation, shared by the tests."""
+    return {
+        (target, activation): _fit(_classifier(activation=activation), *_data(target))
+        for target in TARGETS
+        for activation in ACTIVATIONS
+    }
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("target", TARGETS)
+def test_onnxruntime_reproduces_predict_and_predict_proba(
+    fitted, target, activation, dtype
+):
+    clf = fitted[target, activation]
+    X = _data(target, seed=1)[0].astype(dtype)
+    _, (label, proba) = _run(clf, X, options={"zipmap": False})
+    assert proba.dtype == dtype
+    assert_array_equal(label, clf.predict(X))
+    assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=PROBA_ATOL[dtype])
+
+
+@pytest.mark.parametrize("opset", [9, 13])
+@pytest.mark.parametrize("target", TARGETS)
+def test_older_opsets(fitted, target, opset):
+    """Softmax's axis changed meaning at opset 13; 2-D input is the same."""
+    clf = fitted[target, "tanh"]
+    X = _data(target, seed=1)[0].astype(np.float32)
+    _, (label, proba) = _run(clf, X, options={"zipmap": False}, target_opset=opset)
+    assert_array_equal(label, clf.predict(X))
+    assert_allclose(proba, clf.predict_proba(X), rtol=0, atol=1e-5)
+
+
+def test_the_graph_is_the_network(fitted):
+    onx, _ = _run(fitted["multiclass", "relu"], np.zeros((1, 5), np.float32))
+    ops = [node.op_type for node in onx.graph.node]
+    assert ops[:4] == ["Gemm", "Relu", "Gemm", "Softmax"]
+    assert "ArgMax" in ops
+
+
+def test_a_probability_of_exactly_one_half_gives_the_first_class():
+    X, y = _data("binary")
+    clf = _fit(_classifier(), X, y)
+    clf.W2_ = np.zeros_like(clf.W2_)
+    clf.b2_ = np.zeros_like(clf.b2_)  # Z2 = 0, so p = σ(0) = 0.5 for every row
+    for dtype in (np.float32, np.float64):
+        Xd = X.astype(dtype)
+        _, (label, proba) = _run(clf, Xd, options={"zipmap": False})
+        assert_array_equal(proba, 0.5)
+        assert_array_equal(clf.predict(Xd), clf.classes_[0])
+        assert_array_equal(label, clf.predict(Xd))
+
+
+def test_multilabel_probability_of_one_half_is_not_a_label():
+    X, Y = _data("multilabel")
+    clf = _fit(_classifier(), X, Y)
+    clf.W2_[0] = 0
+    clf.b2_[0] = 0  # label 0 has p = 0.5 on every row
+    _, (label, _) = _run(clf, X.astype(np.float32), options={"zipmap": False})
+    assert_array_equal(label[:, 0], 0)
+    assert_array_equal(label, clf.predict(X.astype(np.float32)))
+
+
+def test_pipeline_with_a_scaler_and_string_labels_zipmap_on_and_off():
+    X, y = _data("strings")
+    X = 10 * X + 3  # the scaler has work to do
+    model = _fit(make_pipeline(StandardScaler(), _classifier()), X, y)
+    X32 = X.astype(np.float32)
+    expected_p = model.predict_proba(X32)
+
+    _, (label, proba) = _run(model, X32, options={"zipmap": False})
+    assert label.dtype == object
+    assert_array_equal(label, model.predict(X32))
+    assert_allclose(proba, expected_p, rtol=0, atol=1e-5)
+
+    _, (label, dicts) = _run(model, X32)  # zipmap on: one {class: p} per row
+    assert_array_equal(label, model.predict(X32))
+    assert [sorted(d) for d in dicts] == [["cat", "dog", "eel"]] * len(X)
+    as_array = np.array([[d[c] for c in model.classes_] for d in dicts])
+    assert_allclose(as_array, expected_p, rtol=0, atol=1e-5)
+
+    _, (label, *columns) = _run(model, X32, options={"zipmap": "columns"})
+    assert_array_equal(label, model.predict(X32))
+    assert_allclose(np.column_stack(columns), expected_p, rtol=0, atol=1e-5)
+
+
+def test_column_transformer():
+    X, y = _data("multiclass")
+    X[:, 3:] = 100 * X[:, 3:] - 20
+    columns = ColumnTransformer(
+        [("scaled", StandardScaler(), [3, 4]), ("kept", "passthrough", [0, 1, 2])]
+    )
+    model = _fit(make_pipeline(columns, _classifier()), X, y)
+    for dtype in (np.float32, np.float64):
+        Xd = X.astype(dtype)
+        _, (label, proba) = _run(model, Xd, options={"zipmap": False})
+        assert_array_equal(label, model.predict(Xd))
+        assert_allclose(proba, model.predict_proba(Xd), rtol=0, atol=PROBA_ATOL[dtype])
+
+
+def test_nocl_gives_class_indices():
+    X, y = _data("strings")
+    clf = _fit(_classifier(), X, y)
+    X32 = X.astype(np.float32)
+    _, (label, proba) = _run(clf, X32, options={"zipmap": False, "nocl": True})
+    assert_array_equal(clf.classes_[label], clf.predict(X32))
+    _, (label, dicts) = _run(clf, X32, options={"nocl": True})
+    assert_array_equal(clf.classes_[label], clf.predict(X32))
+    assert sorted(dicts[0]) == [0, 1, 2]
+
+
+def test_outputs_match_those_of_mlpclassifier():
+    """Code that serves MLPClassifier's ONNX graphs serves ours unchanged."""
+    X, y = _data("multiclass")
+    ours = _fit(_classifier(), X, y)
+    mlp = _fit(MLPClassifier(hidden_layer_sizes=(6,), max_iter=20), X, y)
+    X32 = X.astype(np.float32)
+    for options in (None, {"zipmap": False}, {"zipmap": "columns"}):
+        graphs = [
+            skl2onnx.to_onnx(m, X32[:1], options=options).graph for m in (ours, mlp)
+        ]
+        inputs, outputs = (
+            [[(v.name, v.type.SerializeToString()) for v in vs] for vs in group]
+            for group in zip(*[(g.input, g.output) for g in graphs])
+        )
+        assert inputs[0] == inputs[1]
+        assert outputs[0] == outputs[1]
+
+
+def test_float_labels_become_int64():
+    X, y = _data("binary")
+    clf = _fit(_classifier(), X, y.astype(float))
+    X32 = X.astype(np.float32)
+    _, (label, _) = _run(clf, X32, options={"zipmap": False})
+    assert label.dtype == np.int64
+    assert_array_equal(label, clf.predict(X32))
+
+
+def test_an_unfitted_model_raises_not_fitted_error():
+    with pytest.raises(NotFittedError):
+        skl2onnx.to_onnx(_classifier(), np.zeros((1, 3), np.float32))
+
+
+def test_importing_sk_twolayer_does_not_import_skl2onnx():
+    code = (
+        "import sys, sk_twolayer; "
+        "assert not {'skl2onnx', 'onnx', 'onnxruntime'} & set(sys.modules)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
