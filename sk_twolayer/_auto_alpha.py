@@ -39,7 +39,7 @@ import scipy.sparse as sp
 from . import _blocks
 from . import _network as net
 from ._blocks import FullBatchLoss
-from ._problem import normalized_weights
+from ._problem import MERGE_LIMIT_BYTES, normalized_weights
 from ._solvers import DivergenceError, lbfgs
 from ._targets import log_priors
 
@@ -104,8 +104,10 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     shares = fold_shares(X, Y, weight, key, N_FOLDS)
     # A fold with nothing to train on or nothing to score (a few distinct
     # rows) takes no part; without any fold, no choice can be made.
+    nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
+    subsets = nbytes <= MERGE_LIMIT_BYTES
     folds = [
-        _Fold(config, X, Y, weight, share, params)
+        _Fold(config, X, Y, weight, share, params, subsets)
         for share in shares.T
         if np.any(share > 0) and np.any(weight - share > 0)
     ]
@@ -142,17 +144,30 @@ def _past_the_bottom(scores):
 
 class _Fold:
     """One fold of the path: its training rows and weights, its validation
-    rows and shares, and the weights reached so far along the ladder."""
+    rows and shares, and the weights reached so far along the ladder.
 
-    def __init__(self, config, X, Y, weight, share, params):
-        train, val = weight - share > 0, share > 0
+    With ``subsets``, each side is a copy of its rows; otherwise (data over
+    ``_problem.MERGE_LIMIT_BYTES``) both sides are all the rows, a side's
+    weight 0 on the other's rows: no copy of X, at the price of passing over
+    rows that count for nothing.
+    """
+
+    def __init__(self, config, X, Y, weight, share, params, subsets):
+        train_weight, share = (weight - share).astype(X.dtype), share.astype(X.dtype)
         self.config = config
-        self.train = X[train], Y[train]
-        self.train_weight, self.scale = normalized_weights(weight[train] - share[train])
-        self.val = X[val], Y[val], share[val].astype(X.dtype)
+        if subsets:
+            train, val = train_weight > 0, share > 0
+            X_train, Y_train, train_weight = X[train], Y[train], train_weight[train]
+            self.val = X[val], Y[val], share[val]
+        else:
+            X_train, Y_train = X, Y
+            self.val = X, Y, share
+        self.train = X_train, Y_train
+        self.train_weight, self.scale = normalized_weights(train_weight)
         W1, b1, W2, b2 = params
         if config.init == "glorot":
-            b2 = log_priors(Y[train], self.train_weight, config.output).astype(b2.dtype)
+            b2 = log_priors(Y_train, self.train_weight, config.output)
+            b2 = b2.astype(X.dtype)
         self.theta = net.pack(W1, b1, W2, b2, dtype=X.dtype)
 
     def step(self, alpha):

@@ -206,3 +206,16 @@ def test_a_fit_stopped_early_warns():
     X = StandardScaler().fit_transform(X)
     with pytest.warns(ConvergenceWarning, match="max_iter=5"):
         TwoLayerClassifier(max_iter=5, random_state=0).fit(X, y)
+
+
+def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
+    X, y = data
+    copied = TwoLayerClassifier(random_state=0).fit(X, y)
+    monkeypatch.setattr(_auto_alpha, "MERGE_LIMIT_BYTES", 0)
+    weighted = TwoLayerClassifier(random_state=0).fit(X, y)
+    assert weighted.alpha_ == copied.alpha_
+    np.testing.assert_allclose(
+        list(weighted.alpha_path_.values()),
+        list(copied.alpha_path_.values()),
+        rtol=5e-3,  # the same objective, summed in another order
+    )
