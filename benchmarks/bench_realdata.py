@@ -467,6 +467,21 @@ def report(results, names, command, seconds):
     return "\n".join(lines)
 
 
+#: What follows this line in the results file is written by hand (how the
+#: runs were made, what did not work) and kept when the tables are rewritten.
+NOTES_MARKER = "<!-- hand-written notes below: kept by bench_realdata.py -->"
+
+
+def kept_notes(path):
+    """The hand-written part of an earlier results file, from NOTES_MARKER."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    old = path.read_text()
+    at = old.find(NOTES_MARKER)
+    return "" if at < 0 else "\n" + old[at:]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="toy size, 3 sets")
@@ -524,7 +539,7 @@ def main(argv=None):
     )
     text = report(results, list(estimators), command, time.perf_counter() - started)
     print(text)
-    write_results(args.out, text)
+    write_results(args.out, text + kept_notes(args.out))
     if args.json:
         args.json.write_text(json.dumps(results))
     return 0
