@@ -24,8 +24,13 @@ its w copies would under row-level cross-validation (and as the same row
 repeated w times, since repeats are merged first). The folds depend on the
 merged rows only — not on their order, their repetition or the other rows —
 so an integer ``sample_weight`` gives bit for bit the alpha of the repeated
-rows. The consequence: scaling every weight by a constant c deals each row
-over the folds like c copies of it, as repeating every row c times would.
+rows. A weight is thus a number of observations, as ``alpha`` is a penalty
+per unit of weight (``alpha`` times c with weights times c is the same
+model): scaling every weight by c deals each row like c copies of it, as
+repeating every row c times would, and the ladder's alphas mean c times
+less. Data too large to merge (``_problem.MERGE_LIMIT_BYTES``) keep their
+rows: each row's whole weight then goes to its hash's fold, and repeated
+rows, having the same hash, share it — integer weights still match repeats.
 
 Nothing here knows the estimator: it takes arrays and the fit's
 :class:`_training.FitConfig`, and returns ``alpha_`` and the path's scores.
@@ -36,10 +41,10 @@ import hashlib
 import numpy as np
 import scipy.sparse as sp
 
-from . import _blocks
+from . import _blocks, _problem
 from . import _network as net
 from ._blocks import FullBatchLoss
-from ._problem import MERGE_LIMIT_BYTES, normalized_weights
+from ._problem import normalized_weights
 from ._solvers import DivergenceError, lbfgs
 from ._targets import log_priors
 
@@ -57,9 +62,11 @@ STOP_AFTER_RISES = 2
 PARTIAL_FIT_ALPHA = 1.0
 
 
-def fold_shares(X, Y, weight, key, k):
+def fold_shares(X, Y, weight, key, k, deal=True):
     """``share[r, j]``: the part of merged row r's weight in validation fold
-    j (the rest of its weight trains fold j's model); rows sum to ``weight``."""
+    j (the rest of its weight trains fold j's model); rows sum to ``weight``.
+    Without ``deal`` (rows that were not merged: their copies are separate
+    rows with the same hash), each row's whole weight is in its fold."""
     offset = np.array(
         [
             int.from_bytes(
@@ -70,6 +77,8 @@ def fold_shares(X, Y, weight, key, k):
         ],
         dtype=np.int64,
     )
+    if not deal:
+        return weight[:, None] * (np.arange(k) == offset[:, None])
     q, rem = np.divmod(weight.astype(np.float64), k)
     return np.stack(
         [q + np.clip(rem - (j - offset) % k, 0, 1) for j in range(k)], axis=1
@@ -101,11 +110,12 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
         if sample_weight is None
         else sample_weight.astype(np.float64)
     )
-    shares = fold_shares(X, Y, weight, key, N_FOLDS)
+    # canonical_rows merged the rows, or (over the limit) left them as given.
+    nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
+    merged = subsets = nbytes <= _problem.MERGE_LIMIT_BYTES
+    shares = fold_shares(X, Y, weight, key, N_FOLDS, deal=merged)
     # A fold with nothing to train on or nothing to score (a few distinct
     # rows) takes no part; without any fold, no choice can be made.
-    nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
-    subsets = nbytes <= MERGE_LIMIT_BYTES
     folds = [
         _Fold(config, X, Y, weight, share, params, subsets)
         for share in shares.T
@@ -147,7 +157,7 @@ class _Fold:
     rows and shares, and the weights reached so far along the ladder.
 
     With ``subsets``, each side is a copy of its rows; otherwise (data over
-    ``_problem.MERGE_LIMIT_BYTES``) both sides are all the rows, a side's
+    ``_problem.MERGE_LIMIT_BYTES``, not merged) both sides are all the rows, a side's
     weight 0 on the other's rows: no copy of X, at the price of passing over
     rows that count for nothing.
     """
@@ -182,16 +192,18 @@ class _Fold:
                     *self.train, *objective, config.output, config.n_hidden
                 ) as fun,
             ):
-                self.theta = lbfgs(
+                result = lbfgs(
                     fun,
                     self.theta,
                     max_iter=PATH_STEP,
                     tol=config.tol,
-                    max_fun=config.max_fun,
                     n_iter_no_change=config.n_iter_no_change,
-                ).theta
+                )
         except DivergenceError:
             return np.inf  # this alpha cannot be chosen; the fold stays put
+        if result.interrupted:  # the fit is abandoned, not cut short
+            raise KeyboardInterrupt
+        self.theta = result.theta
         X, Y, share = self.val
         dims = X.shape[1], config.n_hidden, Y.shape[1]
         with np.errstate(over="ignore", invalid="ignore"):

@@ -12,7 +12,7 @@ from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-from sk_twolayer import TwoLayerClassifier, _auto_alpha, _training
+from sk_twolayer import TwoLayerClassifier, _auto_alpha, _problem, _training
 
 DATA = Path(__file__).parent / "data"
 
@@ -211,7 +211,7 @@ def test_a_fit_stopped_early_warns():
 def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
     X, y = data
     copied = TwoLayerClassifier(random_state=0).fit(X, y)
-    monkeypatch.setattr(_auto_alpha, "MERGE_LIMIT_BYTES", 0)
+    monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
     weighted = TwoLayerClassifier(random_state=0).fit(X, y)
     assert weighted.alpha_ == copied.alpha_
     np.testing.assert_allclose(
@@ -219,3 +219,31 @@ def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
         list(copied.alpha_path_.values()),
         rtol=5e-3,  # the same objective, summed in another order
     )
+
+
+def test_unmerged_rows_keep_their_weight_in_one_fold():
+    X = np.arange(8.0).reshape(4, 2)
+    Y = np.zeros((4, 1))
+    weight = np.array([1.0, 3.0, 2.5, 0.0])
+    shares = _auto_alpha.fold_shares(X, Y, weight, b"key", 3, deal=False)
+    np.testing.assert_array_equal(shares.sum(axis=1), weight)
+    assert np.all((shares == 0) | (shares == weight[:, None]))
+    dealt = _auto_alpha.fold_shares(X, Y, weight, b"key", 3)
+    np.testing.assert_array_equal(shares.argmax(axis=1), dealt.argmax(axis=1))
+
+
+def test_an_interrupt_during_the_path_abandons_the_fit(data, monkeypatch):
+    X, y = data
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    before = [w.copy() for w in weights(clf)], clf.alpha_path_
+
+    class Interrupt(_auto_alpha._Fold):
+        def step(self, alpha):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(_auto_alpha, "_Fold", Interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X[:80], y[:80])
+    for a, b in zip(weights(clf), before[0]):
+        np.testing.assert_array_equal(a, b)
+    assert clf.alpha_path_ == before[1]
