@@ -304,8 +304,11 @@ ESTIMATORS = {
 }
 #: Variants under evaluation, added with --variants.
 VARIANTS = {
-    "TwoLayerClassifier(max_iter=1000)": lambda: TwoLayerClassifier(
-        max_iter=1000, random_state=0
+    # 0.1's defaults: a fixed penalty, lbfgs's gradient test alone, 200 iterations
+    "TwoLayerClassifier(alpha=2.0, max_iter=200, n_iter_no_change=inf)": lambda: (
+        TwoLayerClassifier(
+            alpha=2.0, max_iter=200, n_iter_no_change=np.inf, random_state=0
+        )
     ),
 }
 
