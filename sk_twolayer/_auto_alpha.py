@@ -53,7 +53,7 @@ AUTO_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 #: Internal folds scoring the path.
 N_FOLDS = 3
 #: L-BFGS iterations, at most, per step of the path.
-PATH_STEP = 50
+PATH_STEP = 20
 #: The path stops once the validation loss has risen this many alphas in a
 #: row after a lowest point past the first alpha (None: the whole ladder).
 STOP_AFTER_RISES = 2

@@ -100,7 +100,7 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         ``"auto"`` chooses it from the training data, as RidgeCV and
         LogisticRegressionCV do: an L-BFGS path over the alphas 0.1, 0.3,
         1, 3, 10, 30, 100, weakest first, each fit warm-started from the
-        previous one (at most 50 iterations a step), on 3 internal folds;
+        previous one (at most 20 iterations a step), on 3 internal folds;
         the alpha of the lowest held-out cross-entropy, summed over the
         folds, is ``alpha_``, and the model is then fitted on all the rows
         at it with ``solver``. The path stops early once the held-out loss
