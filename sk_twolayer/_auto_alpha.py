@@ -86,15 +86,25 @@ def fold_shares(X, Y, weight, key, k, deal=True):
 
 
 def _row_bytes(X, Y):
-    """Each row's features and targets as bytes (sparse: in CSR form)."""
+    """Each row as bytes: the column indices of its nonzero features (int64),
+    their values, its targets — the same for a dense row and its sparse
+    (CSR or CSC) form, so that both give the same folds."""
     if sp.issparse(X):
         X = X.tocsr()
         for i, (a, b) in enumerate(zip(X.indptr[:-1], X.indptr[1:])):
-            yield X.indices[a:b].tobytes() + X.data[a:b].tobytes() + Y[i].tobytes()
+            columns, values = X.indices[a:b], X.data[a:b]
+            keep = values != 0
+            order = np.argsort(columns[keep], kind="stable")
+            columns, values = columns[keep][order], values[keep][order]
+            yield columns.astype(np.int64).tobytes() + values.tobytes() + Y[i].tobytes()
     else:
-        X = np.ascontiguousarray(X)
         for i in range(X.shape[0]):
-            yield X[i].tobytes() + Y[i].tobytes()
+            columns = np.flatnonzero(X[i])
+            yield (
+                columns.astype(np.int64).tobytes()
+                + X[i, columns].tobytes()
+                + Y[i].tobytes()
+            )
 
 
 def choose_alpha(config, X, Y, sample_weight, params, key):
