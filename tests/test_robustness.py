@@ -462,14 +462,16 @@ def test_max_fun_stops_lbfgs_and_the_warning_names_it(iris):
     check happens at the end of an iteration, as scipy does it."""
     X, y = iris
     assert TwoLayerClassifier().max_fun == 15000  # MLPClassifier's default
-    clf = TwoLayerClassifier(max_fun=10, random_state=0)
+    # alpha=2.0, the default this was written under: its fit needs well under
+    # passes + 100 evaluations (a weaker chosen alpha may need more).
+    clf = TwoLayerClassifier(max_fun=10, alpha=2.0, random_state=0)
     with pytest.warns(ConvergenceWarning, match="max_fun=10 loss evaluations"):
         clf.fit(X, y)
     passes = clf.t_ // len(X)
     assert 10 < passes < 30 and clf.n_iter_ < clf.max_iter
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        TwoLayerClassifier(max_fun=passes + 100, random_state=0).fit(X, y)
+        TwoLayerClassifier(max_fun=passes + 100, alpha=2.0, random_state=0).fit(X, y)
     for solver in ("gd", "sgd", "adam"):  # max_fun is lbfgs's alone
         common = {"solver": solver, "max_iter": 5, "random_state": 0}
         a = TwoLayerClassifier(max_fun=1, **common).fit(X, y)
