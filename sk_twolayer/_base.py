@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+from dataclasses import replace
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -22,6 +23,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._auto_alpha import PARTIAL_FIT_ALPHA
 from ._blocks import logits
 from ._callbacks import FitReport
 from ._sklearn_private import (
@@ -87,7 +89,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             Options(Real, {np.inf}),  # as MLPClassifier: the tol rule never fires
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "alpha": [Interval(Real, 0, None, closed="left")],
+        "alpha": [StrOptions({"auto"}), Interval(Real, 0, None, closed="left")],
         "init": [StrOptions({"glorot"}), Interval(Real, 0, None, closed="neither")],
         "batch_size": [
             StrOptions({"auto"}),
@@ -148,6 +150,11 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         config = FitConfig.from_params(
             self.get_params(), output=targets.output, one_pass=partial
         )
+        if config.alpha == "auto" and (warm or partial):
+            # Carry on at the alpha chosen before; partial_fit's first call
+            # has no data to hold out and takes a fixed one.
+            alpha = getattr(self, "alpha_", None) if warm else None
+            config = replace(config, alpha=alpha or PARTIAL_FIT_ALPHA)
         if warm:
             params = self._fitted_params(X.dtype, warm)
         else:
@@ -232,6 +239,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         for name, value in model_attributes(result.theta, run.dims).items():
             setattr(self, name, value)
         self._optimizer, self._random_state = run.optimizer, rng
+        self.alpha_, self.alpha_path_ = run.alpha, run.alpha_path
         earlier = list(getattr(self, "loss_curve_", [])) if carry_on else []
         self.n_iter_ = (getattr(self, "n_iter_", 0) if carry_on else 0) + result.n_iter
         passes = result.n_evals or result.n_iter  # L-BFGS may pass more often

@@ -62,22 +62,28 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         ``"auto"`` is 0.1 for ``"sgd"`` and 0.01 for ``"adam"``. Ignored by
         ``"lbfgs"``, which chooses its own steps by line search.
 
-    max_iter : int >= 1, default=200
+    max_iter : int >= 1, default=1000
         Maximum number of iterations: gradient steps for ``"gd"``,
         quasi-Newton iterations for ``"lbfgs"``, epochs (passes over the
-        data) for ``"sgd"`` and ``"adam"``.
+        data) for ``"sgd"`` and ``"adam"``. A cap: the ``tol`` rules end a
+        fit that has converged long before it (lbfgs: a few dozen to a few
+        hundred iterations on the benchmark sets), and a fit that reaches
+        it warns.
 
     tol : float >= 0, default=1e-4
         ``"gd"``, ``"sgd"``, ``"adam"``: training stops once the loss (the
         validation loss with ``early_stopping``) has failed to improve by at
         least ``tol`` for ``n_iter_no_change`` consecutive iterations.
-        ``"lbfgs"``: the tolerance on the projected gradient (``gtol``).
+        ``"lbfgs"``: training stops once the projected gradient is at most
+        ``tol`` (scipy's ``gtol``) *or* the last ``n_iter_no_change``
+        iterations lowered the loss J by at most ``tol · J`` in all — a
+        relative change, the same whatever the scale of the loss, so a fit
+        that further iterations would not improve ends without a warning.
 
     n_iter_no_change : int >= 1 or np.inf, default=10
-        Patience of the ``tol`` rule. For ``"lbfgs"`` it only applies with
-        ``early_stopping``. ``np.inf`` turns the rule off (as in
+        Patience of the ``tol`` rules. ``np.inf`` turns them off (as in
         MLPClassifier): training then runs ``max_iter`` iterations, or until
-        ``"lbfgs"`` converges.
+        ``"lbfgs"``'s gradient test passes (its only test in 0.1).
 
     max_fun : int >= 1, default=15000
         ``"lbfgs"`` only: the most loss-and-gradient evaluations (passes over
@@ -85,13 +91,33 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         MLPClassifier. A run stopped by it warns with a
         ``ConvergenceWarning`` that names ``max_fun``.
 
-    alpha : float >= 0, default=2.0
+    alpha : "auto" or float >= 0, default="auto"
         Strength of the L2 penalty ``α/(2m) (‖W1‖² + ‖W2‖²)``, where ``m`` is
         the total sample weight (the number of samples without weights), as in
-        the course and in MLPClassifier. Biases are not penalised. The
-        default is stronger than MLPClassifier's 1e-4: on the benchmark sets
-        it is what lets one hidden layer generalise (benchmarks/defaults.md);
-        its effect fades as ``m`` grows. The course uses 0.
+        the course and in MLPClassifier. Biases are not penalised; the
+        effect of a given alpha fades as ``m`` grows. The course uses 0.
+
+        ``"auto"`` chooses it from the training data, as RidgeCV and
+        LogisticRegressionCV do: an L-BFGS path over the alphas 0.1, 0.3,
+        1, 3, 10, 30, 100, weakest first, each fit warm-started from the
+        previous one (at most 20 iterations a step), on 3 internal folds;
+        the alpha of the lowest held-out cross-entropy, summed over the
+        folds, is ``alpha_``, and the model is then fitted on all the rows
+        at it with ``solver``. The path stops early once the held-out loss
+        has risen two alphas in a row past its lowest point. The folds
+        treat a weight like repeated rows: duplicate rows are merged into
+        one row of their summed weight, and each row's weight is dealt to
+        the folds like its copies (a row seen once lands in one fold, the
+        fold drawn from a hash of the row salted with ``random_state``), so
+        an integer ``sample_weight`` gives the model of the repeated rows.
+        With ``early_stopping`` the path uses the rows left after the
+        validation split; ``warm_start`` keeps the fitted ``alpha_``;
+        ``partial_fit`` uses the ``alpha_`` of an earlier ``fit``, else 1.0
+        (one pass over a chunk has nothing to hold out). On 27 real data
+        sets it averages 0.7635 accuracy against MLPClassifier's 0.7538 and
+        LogisticRegression's 0.7470 (0.7506 at the fixed 2.0), in about
+        half of MLPClassifier's fit time (benchmarks/realdata.md). A float
+        is used as given, as in 0.1 (whose default was 2.0).
 
     init : "glorot" or float > 0, default="glorot"
         Initial weights. A float ``s`` is the course's scheme:
@@ -176,6 +202,16 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
 
     b2_ : ndarray of shape (n_outputs,)
         Output-layer biases.
+
+    alpha_ : float
+        The L2 strength the model was trained with: chosen by
+        ``alpha="auto"``, else ``alpha`` itself.
+
+    alpha_path_ : dict or None
+        With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
+        held-out cross-entropy of every alpha the path reached,
+        ``{alpha: loss}``, weakest first; ``alpha_`` has the lowest.
+        None otherwise.
 
     classes_ : ndarray of shape (n_classes,)
         Class labels (for multilabel targets, the label indices).
@@ -281,11 +317,11 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         activation: Literal["tanh", "sigmoid", "relu"] = "tanh",
         solver: Literal["lbfgs", "adam", "sgd", "gd"] = "lbfgs",
         learning_rate: Literal["auto"] | float = "auto",
-        max_iter: int = 200,
+        max_iter: int = 1000,
         tol: float = 1e-4,
         n_iter_no_change: int | float = 10,
         max_fun: int = 15000,
-        alpha: float = 2.0,
+        alpha: Literal["auto"] | float = "auto",
         init: Literal["glorot"] | float = "glorot",
         batch_size: Literal["auto"] | int = "auto",
         shuffle: bool = True,

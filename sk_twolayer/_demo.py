@@ -434,7 +434,7 @@ def plot_sweep(results, hidden_sizes, data, path, description):
                 _draw_boundary(ax, r, data, classes, grid)
         fig.suptitle(
             f"Hidden-layer size: {description}; top the course's network "
-            "(no penalty), bottom TwoLayerClassifier's defaults (alpha=2)"
+            "(no penalty), bottom TwoLayerClassifier's defaults (alpha='auto')"
         )
     else:
         fig = Figure(figsize=(6.5, 4), layout="constrained")

@@ -20,21 +20,31 @@ from ._targets import power_of_two_scaled
 MERGE_LIMIT_BYTES = 8 * 2**20
 
 
-def training_rows(X, Y, sample_weight, alpha, full_batch):
+def training_rows(X, Y, sample_weight, alpha, full_batch, canonical=False):
     """The rows the solver trains on, their weights (normalized, None when
     all are 1) and the matching ``alpha``.
 
     Full-batch training (gd, lbfgs, or sgd/adam with one batch per epoch)
     merges duplicate rows into weights, exactly; with several mini-batches
-    the rows are kept as given, in their order.
+    the rows are kept as given, in their order. ``canonical=True``: the rows
+    already are :func:`canonical_rows`' (they are not merged again).
     """
-    nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
-    if full_batch and nbytes <= MERGE_LIMIT_BYTES:
-        X, Y, sample_weight = merge_duplicate_rows(X, Y, sample_weight)
-    elif sp.issparse(X):
-        X = X.tocsr()  # blocks and mini-batches take rows
+    if not canonical:
+        X, Y, sample_weight = canonical_rows(X, Y, sample_weight, full_batch)
     sample_weight, scale = normalized_weights(sample_weight)
     return X, Y, sample_weight, alpha / scale
+
+
+def canonical_rows(X, Y, sample_weight, full_batch):
+    """``X, Y, sample_weight`` with duplicate rows merged when training is
+    full-batch and the data are small enough (:data:`MERGE_LIMIT_BYTES`);
+    sparse X in CSR form either way."""
+    nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
+    if full_batch and nbytes <= MERGE_LIMIT_BYTES:
+        return merge_duplicate_rows(X, Y, sample_weight)
+    if sp.issparse(X):
+        X = X.tocsr()  # blocks and mini-batches take rows
+    return X, Y, sample_weight
 
 
 def merge_duplicate_rows(X, Y, sample_weight):

@@ -343,7 +343,9 @@ def minibatch_descent(
     return SolverResult(theta, epoch, loss_curve, converged)
 
 
-def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
+def lbfgs(
+    fun, theta, *, max_iter, tol, callback=None, max_fun=15000, n_iter_no_change=None
+):
     """scipy's L-BFGS-B on the same loss and gradient.
 
     L-BFGS-B does only small vector work on scipy's own BLAS, which is kept
@@ -353,7 +355,13 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
 
     Runs in float64 (scipy's requirement) whatever the dtype of ``theta``;
     ``fun`` is called with a vector of ``theta``'s dtype. ``tol`` is the
-    projected-gradient tolerance (``gtol``), as in MLPClassifier.
+    projected-gradient tolerance (``gtol``), as in MLPClassifier, and, given
+    a finite ``n_iter_no_change``, also a relative one on the loss: the run
+    has converged once its last ``n_iter_no_change`` iterations lowered the
+    loss J by at most ``tol · J`` in all. The gradient test alone depends on
+    the scale of the loss (the L2 term's share of it, the weights' size);
+    the relative change does not, and it is what tells a model that further
+    iterations would not improve from one still learning.
     """
     dtype = theta.dtype
     buffer = theta.copy()
@@ -376,6 +384,9 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
         x = intermediate_result.x.astype(dtype)
         checkpoint.save(x, len(loss_curve))
         if callback is not None and callback(len(loss_curve), loss_curve[-1], x):
+            stopped = True
+            raise StopIteration
+        if _settled(loss_curve, tol, n_iter_no_change):
             stopped = True
             raise StopIteration
 
@@ -404,3 +415,13 @@ def lbfgs(fun, theta, *, max_iter, tol, callback=None, max_fun=15000):
         n_evals=result.nfev,
         message=None if result.status in (0, 1) or stopped else str(result.message),
     )
+
+
+def _settled(loss_curve, tol, n_iter_no_change):
+    """Whether the last ``n_iter_no_change`` iterations lowered the loss by
+    at most ``tol`` times the loss, in all (never, without a finite
+    ``n_iter_no_change``)."""
+    k = n_iter_no_change
+    if k is None or not np.isfinite(k) or len(loss_curve) <= k:
+        return False
+    return loss_curve[-1 - int(k)] - loss_curve[-1] <= tol * abs(loss_curve[-1])

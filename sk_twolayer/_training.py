@@ -9,15 +9,16 @@ module knows no estimator object. Below it: ``_problem`` (training rows),
 """
 
 import warnings
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from . import _network as net
+from ._auto_alpha import choose_alpha
 from ._blocks import FullBatchLoss, MiniBatchLoss
 from ._monitor import Monitor, MonitorConfig
-from ._problem import split_validation, training_rows
+from ._problem import canonical_rows, split_validation, training_rows
 from ._solvers import (
     SGD,
     Adam,
@@ -45,7 +46,7 @@ class FitConfig:
     activation: str
     n_hidden: int
     init: str | float
-    alpha: float
+    alpha: float | str  # "auto": chosen by train (_auto_alpha)
     learning_rate: str | float
     max_iter: int
     tol: float
@@ -97,6 +98,8 @@ class Run:
     optimizer: SGD | Adam | None
     n_train: int  # training rows given to the solver, before merging
     dims: tuple  # n_x, n_h, n_y
+    alpha: float  # the alpha trained with (alpha="auto" resolved)
+    alpha_path: dict | None  # alpha="auto": {alpha: mean validation loss}
 
 
 def model_attributes(theta, dims):
@@ -118,8 +121,20 @@ def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_rep
             X, Y, sample_weight, labels, config.validation_fraction, rng
         )
     n_train = X.shape[0]
+    full_batch = config.full_batch(n_train)
+    canonical, path = False, None
+    if config.alpha == "auto":
+        # The path always trains full-batch (lbfgs) on the canonical rows;
+        # a full-batch solver then trains on the same rows.
+        rows = canonical_rows(X, Y, sample_weight, full_batch=True)
+        alpha, path = choose_alpha(config, *rows, params, rng.bytes(16))
+        config = replace(config, alpha=alpha)
+        if config.verbose:
+            print(f"alpha='auto': alpha_={alpha:g}")
+        if full_batch:
+            (X, Y, sample_weight), canonical = rows, True
     X, Y, sample_weight, alpha = training_rows(
-        X, Y, sample_weight, config.alpha, config.full_batch(n_train)
+        X, Y, sample_weight, config.alpha, full_batch, canonical
     )
     theta = net.pack(*params, dtype=X.dtype)
     dims = X.shape[1], config.n_hidden, Y.shape[1]
@@ -133,7 +148,7 @@ def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_rep
     result = solve(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor)
     if monitor.best_theta is not None:  # early stopping: the best iteration
         result.theta = monitor.best_theta
-    return Run(result, monitor, optimizer, n_train, dims)
+    return Run(result, monitor, optimizer, n_train, dims, config.alpha, path)
 
 
 def prepare_optimizer(config, optimizer, theta):
@@ -208,6 +223,7 @@ def _dispatch(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor
                 tol=config.tol,
                 callback=monitor,
                 max_fun=config.max_fun,
+                n_iter_no_change=n_iter_no_change,
             )
     if config.solver == "gd":
         with FullBatchLoss(*objective, config.n_hidden) as fun:

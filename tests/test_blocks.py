@@ -191,7 +191,9 @@ def peak_fit_memory(n_samples):
     rng = np.random.RandomState(0)
     X = rng.randn(n_samples, 50).astype(np.float32)
     y = (X[:, 0] > 0).astype(np.int8)
-    clf = TwoLayerClassifier(n_hidden=50, solver="gd", max_iter=2, tol=0)
+    # An explicit alpha: the solver's memory (alpha="auto"'s path, on data
+    # this large, adds a few weight vectors, no copy of X).
+    clf = TwoLayerClassifier(n_hidden=50, solver="gd", max_iter=2, tol=0, alpha=2.0)
     tracemalloc.start()
     try:
         with warnings.catch_warnings():

@@ -266,6 +266,7 @@ def test_keyboard_interrupt_keeps_the_last_completed_iteration(
 ):
     X, y = iris
     params = {"solver": solver, "tol": 0, "random_state": 0, "batch_size": 50}
+    params["alpha"] = 2.0  # the solver's iterations (alpha="auto": no path)
     monkeypatch.setattr(net, "accumulate", _InterruptAt(12))
     clf = TwoLayerClassifier(max_iter=100, **params)
     with pytest.warns(ConvergenceWarning, match="interrupted"):
@@ -354,7 +355,11 @@ def test_huge_learning_rates_never_return_nan(iris, solver):
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
 def test_inputs_near_the_float_limits_at_predict(iris, activation):
     X, y = iris
-    clf = TwoLayerClassifier(activation=activation, random_state=0).fit(X, y)
+    # alpha=2.0, the default this test was written under: its tanh and sigmoid
+    # models keep X·W1ᵀ finite here (weaker penalties, larger weights, can
+    # make inf − inf with any activation, which is then named, as for relu).
+    clf = TwoLayerClassifier(activation=activation, alpha=2.0, random_state=0)
+    clf.fit(X, y)
     huge = np.array([[1.5e308, -1.5e308, 1.5e308, -1.5e308]])
     for Xp in (X * 1e150, X * 1e-300, huge):
         try:
@@ -405,7 +410,7 @@ def test_sample_weight_scale_does_not_matter(iris, solver, scale):
     w = np.random.RandomState(0).uniform(0.5, 2.0, len(y))
     params = {"solver": solver, "max_iter": 10, "random_state": 0}
     # alpha is per unit of weight: scale it with the weights for the same model
-    ref = TwoLayerClassifier(**params).fit(X, y, sample_weight=w)
+    ref = TwoLayerClassifier(alpha=2.0, **params).fit(X, y, sample_weight=w)
     scaled = TwoLayerClassifier(alpha=2.0 * scale, **params)
     scaled.fit(X, y, sample_weight=w * scale)
     assert_allclose(scaled.predict_proba(X), ref.predict_proba(X), rtol=1e-5)
@@ -457,14 +462,16 @@ def test_max_fun_stops_lbfgs_and_the_warning_names_it(iris):
     check happens at the end of an iteration, as scipy does it."""
     X, y = iris
     assert TwoLayerClassifier().max_fun == 15000  # MLPClassifier's default
-    clf = TwoLayerClassifier(max_fun=10, random_state=0)
+    # alpha=2.0, the default this was written under: its fit needs well under
+    # passes + 100 evaluations (a weaker chosen alpha may need more).
+    clf = TwoLayerClassifier(max_fun=10, alpha=2.0, random_state=0)
     with pytest.warns(ConvergenceWarning, match="max_fun=10 loss evaluations"):
         clf.fit(X, y)
     passes = clf.t_ // len(X)
     assert 10 < passes < 30 and clf.n_iter_ < clf.max_iter
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        TwoLayerClassifier(max_fun=passes + 100, random_state=0).fit(X, y)
+        TwoLayerClassifier(max_fun=passes + 100, alpha=2.0, random_state=0).fit(X, y)
     for solver in ("gd", "sgd", "adam"):  # max_fun is lbfgs's alone
         common = {"solver": solver, "max_iter": 5, "random_state": 0}
         a = TwoLayerClassifier(max_fun=1, **common).fit(X, y)

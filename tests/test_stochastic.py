@@ -107,7 +107,7 @@ def test_pickling_between_partial_fit_calls_continues_identically(iris, solver):
 
 def test_gd_partial_fit_is_one_gradient_step(flower):
     X, y = flower
-    params = {"solver": "gd", "learning_rate": 0.5, "random_state": 0}
+    params = {"solver": "gd", "learning_rate": 0.5, "random_state": 0, "alpha": 2.0}
     stepped = TwoLayerClassifier(**params).partial_fit(X, y, classes=[0, 1])
     fitted = TwoLayerClassifier(max_iter=1, tol=0, **params).fit(X, y)
     for a, b in zip(_weights(stepped), _weights(fitted)):
@@ -357,7 +357,10 @@ def test_early_stopping_outlasts_a_long_plateau(solver):
     X, y = make_flower(random_state=1)
     X, _, y, _ = train_test_split(X, y, test_size=0.25, stratify=y, random_state=4)
     X = StandardScaler().fit_transform(X)
-    clf = TwoLayerClassifier(solver=solver, early_stopping=True, random_state=4)
+    # alpha=2.0, the default before "auto", under which the plateau was found
+    clf = TwoLayerClassifier(
+        solver=solver, early_stopping=True, random_state=4, alpha=2.0
+    )
     clf.fit(X, y)
     curve = np.array(clf.validation_loss_curve_)
     fall = int(np.argmax(curve < 0.99 * curve[0])) + 1
@@ -384,6 +387,7 @@ def test_early_stopping_stops_when_nothing_is_learnable(solver, data_seed):
         early_stopping=True,
         n_iter_no_change=5,
         max_iter=1000,
+        alpha=2.0,  # the default before "auto"; the data were chosen under it
         random_state=0,
     )
     with warnings.catch_warnings():

@@ -1,0 +1,221 @@
+"""``alpha="auto"``: the L2 strength chosen from the training data.
+
+A warm-started path over an ascending ladder of alphas (``AUTO_ALPHAS``),
+scored by the held-out cross-entropy on ``N_FOLDS`` internal folds, as
+LogisticRegressionCV scores its path over C. For each fold, the fit at one
+alpha starts from the fit at the previous, weaker one and runs at most
+``PATH_STEP`` L-BFGS iterations: each step shrinks a fitted network towards
+the stronger penalty. (Descending instead, a strong alpha collapses the
+weights onto the saddle at W = 0, which the weaker alphas after it never
+leave.) The alpha of the lowest summed validation loss is ``alpha_``; the
+estimator's solver then fits all the rows at it from its own start.
+
+**Folds that treat a weight like repeated rows.** The folds are made of the
+merged rows (``_problem.merge_duplicate_rows``: equal rows and labels become
+one row of their summed weight ``w``), and each merged row's weight is
+*dealt* to the folds as its copies would be, one unit to each fold in turn::
+
+    o = blake2b(row bytes + label bytes, key=seed) mod K   # this row's own
+    share[j] = floor(w / K) + clip((w mod K) − ((j − o) mod K), 0, 1)
+
+A row seen once (w = 1) lands whole in fold ``o``, like an ordinary K-fold
+split; a row of weight w has about w/K of it in each validation fold, as
+its w copies would under row-level cross-validation (and as the same row
+repeated w times, since repeats are merged first). The folds depend on the
+merged rows only — not on their order, their repetition or the other rows —
+so an integer ``sample_weight`` gives bit for bit the alpha of the repeated
+rows. A weight is thus a number of observations, as ``alpha`` is a penalty
+per unit of weight (``alpha`` times c with weights times c is the same
+model): scaling every weight by c deals each row like c copies of it, as
+repeating every row c times would, and the ladder's alphas mean c times
+less. Data too large to merge (``_problem.MERGE_LIMIT_BYTES``) keep their
+rows: each row's whole weight then goes to its hash's fold, and repeated
+rows, having the same hash, share it — integer weights still match repeats.
+
+Nothing here knows the estimator: it takes arrays and the fit's
+:class:`_training.FitConfig`, and returns ``alpha_`` and the path's scores.
+"""
+
+import hashlib
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _blocks, _problem
+from . import _network as net
+from ._blocks import FullBatchLoss
+from ._problem import normalized_weights
+from ._solvers import DivergenceError, lbfgs
+from ._targets import log_priors
+
+#: The ladder of alphas, weakest first (the path is warm-started upwards).
+AUTO_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+#: Internal folds scoring the path.
+N_FOLDS = 3
+#: L-BFGS iterations, at most, per step of the path.
+PATH_STEP = 20
+#: The path stops once the validation loss has risen this many alphas in a
+#: row after a lowest point past the first alpha (None: the whole ladder).
+STOP_AFTER_RISES = 2
+#: ``partial_fit``'s alpha under ``alpha="auto"`` when no ``fit`` chose one
+#: (one pass over a chunk has nothing to hold out): the middle of the ladder.
+PARTIAL_FIT_ALPHA = 1.0
+
+
+def fold_shares(X, Y, weight, key, k, deal=True):
+    """``share[r, j]``: the part of merged row r's weight in validation fold
+    j (the rest of its weight trains fold j's model); rows sum to ``weight``.
+    Without ``deal`` (rows that were not merged: their copies are separate
+    rows with the same hash), each row's whole weight is in its fold."""
+    offset = np.array(
+        [
+            int.from_bytes(
+                hashlib.blake2b(row, digest_size=8, key=key).digest(), "little"
+            )
+            % k
+            for row in _row_bytes(X, Y)
+        ],
+        dtype=np.int64,
+    )
+    if not deal:
+        return weight[:, None] * (np.arange(k) == offset[:, None])
+    q, rem = np.divmod(weight.astype(np.float64), k)
+    return np.stack(
+        [q + np.clip(rem - (j - offset) % k, 0, 1) for j in range(k)], axis=1
+    )
+
+
+def _row_bytes(X, Y):
+    """Each row as bytes: the column indices of its nonzero features (int64),
+    their values, its targets — the same for a dense row and its sparse
+    (CSR or CSC) form, so that both give the same folds."""
+    if sp.issparse(X):
+        X = X.tocsr()
+        for i, (a, b) in enumerate(zip(X.indptr[:-1], X.indptr[1:])):
+            columns, values = X.indices[a:b], X.data[a:b]
+            keep = values != 0
+            order = np.argsort(columns[keep], kind="stable")
+            columns, values = columns[keep][order], values[keep][order]
+            yield columns.astype(np.int64).tobytes() + values.tobytes() + Y[i].tobytes()
+    else:
+        for i in range(X.shape[0]):
+            columns = np.flatnonzero(X[i])
+            yield (
+                columns.astype(np.int64).tobytes()
+                + X[i, columns].tobytes()
+                + Y[i].tobytes()
+            )
+
+
+def choose_alpha(config, X, Y, sample_weight, params, key):
+    """``alpha_, path``: the alpha of the lowest held-out cross-entropy on
+    the ladder, and ``{alpha: mean validation cross-entropy}`` for every
+    alpha of the ladder. X, Y, sample_weight are the merged training rows
+    (weights None when all are 1); ``params`` the fit's initial W1, b1, W2,
+    b2 (each fold starts from them, its output biases set to its own class
+    log-priors with ``init="glorot"``); ``key`` seeds the fold hash (bytes).
+    """
+    weight = (
+        np.ones(X.shape[0], dtype=np.float64)
+        if sample_weight is None
+        else sample_weight.astype(np.float64)
+    )
+    # canonical_rows merged the rows, or (over the limit) left them as given.
+    nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
+    merged = subsets = nbytes <= _problem.MERGE_LIMIT_BYTES
+    shares = fold_shares(X, Y, weight, key, N_FOLDS, deal=merged)
+    # A fold with nothing to train on or nothing to score (a few distinct
+    # rows) takes no part; without any fold, no choice can be made.
+    folds = [
+        _Fold(config, X, Y, weight, share, params, subsets)
+        for share in shares.T
+        if np.any(share > 0) and np.any(weight - share > 0)
+    ]
+    if not folds:
+        return PARTIAL_FIT_ALPHA, {}
+    scores = []
+    for alpha in AUTO_ALPHAS:
+        scores.append(float(sum(fold.step(alpha) for fold in folds) / weight.sum()))
+        if _past_the_bottom(scores):
+            break
+    # Ties go to the stronger penalty (the simpler model).
+    best = len(scores) - 1 - int(np.argmin(scores[::-1]))
+    return AUTO_ALPHAS[best], dict(zip(AUTO_ALPHAS, scores))
+
+
+def _past_the_bottom(scores):
+    """Whether the validation loss has risen ``STOP_AFTER_RISES`` alphas in
+    a row after a lowest point past the first alpha.
+
+    The loss over alpha is U-shaped — too weak a penalty overfits, too
+    strong a one underfits — so once it climbs steadily from its bottom the
+    stronger alphas can only be worse. Not from the first alpha: there the
+    folds' fits are still a few iterations from their initial weights (an
+    early-stopped, hence regularised, fit), and the loss may rise for a
+    couple of alphas before it falls to its real bottom.
+    """
+    k = STOP_AFTER_RISES
+    if k is None or len(scores) <= k:
+        return False
+    bottom = int(np.argmin(scores))
+    rises = all(a < b for a, b in zip(scores[-k - 1 : -1], scores[-k:]))
+    return rises and 0 < bottom == len(scores) - 1 - k
+
+
+class _Fold:
+    """One fold of the path: its training rows and weights, its validation
+    rows and shares, and the weights reached so far along the ladder.
+
+    With ``subsets``, each side is a copy of its rows; otherwise (data over
+    ``_problem.MERGE_LIMIT_BYTES``, not merged) both sides are all the rows, a side's
+    weight 0 on the other's rows: no copy of X, at the price of passing over
+    rows that count for nothing.
+    """
+
+    def __init__(self, config, X, Y, weight, share, params, subsets):
+        train_weight, share = (weight - share).astype(X.dtype), share.astype(X.dtype)
+        self.config = config
+        if subsets:
+            train, val = train_weight > 0, share > 0
+            X_train, Y_train, train_weight = X[train], Y[train], train_weight[train]
+            self.val = X[val], Y[val], share[val]
+        else:
+            X_train, Y_train = X, Y
+            self.val = X, Y, share
+        self.train = X_train, Y_train
+        self.train_weight, self.scale = normalized_weights(train_weight)
+        W1, b1, W2, b2 = params
+        if config.init == "glorot":
+            b2 = log_priors(Y_train, self.train_weight, config.output)
+            b2 = b2.astype(X.dtype)
+        self.theta = net.pack(W1, b1, W2, b2, dtype=X.dtype)
+
+    def step(self, alpha):
+        """Carry the fold's fit on to ``alpha`` (warm) and return Σ share ·
+        cross-entropy over its validation rows."""
+        config = self.config
+        objective = self.train_weight, alpha / self.scale, config.activation
+        try:
+            with (
+                np.errstate(over="ignore", invalid="ignore"),
+                FullBatchLoss(
+                    *self.train, *objective, config.output, config.n_hidden
+                ) as fun,
+            ):
+                result = lbfgs(
+                    fun,
+                    self.theta,
+                    max_iter=PATH_STEP,
+                    tol=config.tol,
+                    n_iter_no_change=config.n_iter_no_change,
+                )
+        except DivergenceError:
+            return np.inf  # this alpha cannot be chosen; the fold stays put
+        if result.interrupted:  # the fit is abandoned, not cut short
+            raise KeyboardInterrupt
+        self.theta = result.theta
+        X, Y, share = self.val
+        dims = X.shape[1], config.n_hidden, Y.shape[1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            Z2 = _blocks.logits(X, *net.unpack(self.theta, *dims), config.activation)
+            return net.total_cross_entropy(Z2, Y, share, config.output)

@@ -1,0 +1,259 @@
+"""alpha="auto": the weight-dealing folds, the path, and how the choice
+meets sample weights, warm starts, early stopping, partial_fit and the
+solvers; explicit float alphas untouched."""
+
+import importlib.util
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+from sk_twolayer import TwoLayerClassifier, _auto_alpha, _problem, _training
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def data():
+    X, y = make_classification(
+        n_samples=120, n_features=6, n_informative=4, random_state=0
+    )
+    return X, y
+
+
+def weights(clf):
+    return [clf.W1_, clf.b1_, clf.W2_, clf.b2_]
+
+
+def assert_same_model(a, b):
+    assert a.alpha_ == b.alpha_
+    for p, q in zip(weights(a), weights(b)):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_auto_alpha_is_the_default_and_is_stored(data):
+    clf = TwoLayerClassifier(random_state=0).fit(*data)
+    assert clf.alpha == "auto"
+    assert clf.alpha_ in _auto_alpha.AUTO_ALPHAS
+    path = clf.alpha_path_
+    assert list(path) == list(_auto_alpha.AUTO_ALPHAS[: len(path)])
+    assert path[clf.alpha_] == min(path.values())
+
+
+def test_float_alpha_is_stored_and_runs_no_path(data, monkeypatch):
+    def no_path(*args):
+        raise AssertionError("the alpha path ran for an explicit alpha")
+
+    monkeypatch.setattr(_training, "choose_alpha", no_path)
+    for solver in ("lbfgs", "gd", "sgd", "adam"):
+        clf = TwoLayerClassifier(alpha=0.5, solver=solver, max_iter=5)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(*data)
+        assert clf.alpha_ == 0.5 and clf.alpha_path_ is None
+
+
+def test_float_alpha_fits_as_before_auto_alpha():
+    """The weights of explicit-alpha fits (the course's gd run among them)
+    against those of the code before alpha="auto" (main at 38ae0b7; bit for
+    bit on the machine that made the fixture)."""
+    spec = importlib.util.spec_from_file_location(
+        "make_fixture", DATA / "make_float_alpha_fixture.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    before = np.load(DATA / "float_alpha_38ae0b7.npz")
+    now = module.fits()
+    assert sorted(now) == sorted(before.files)
+    for name in before.files:
+        np.testing.assert_allclose(now[name], before[name], rtol=1e-9, atol=1e-12)
+
+
+def test_folds_deal_a_weight_like_its_copies():
+    X = np.arange(12.0).reshape(6, 2)
+    Y = np.zeros((6, 1))
+    weight = np.array([1.0, 1.0, 3.0, 5.0, 0.5, 2.5])
+    shares = _auto_alpha.fold_shares(X, Y, weight, b"key", 3)
+    np.testing.assert_array_equal(shares.sum(axis=1), weight)
+    # A unit weight lands whole in one fold; 3 copies one in each.
+    assert sorted(shares[0]) == [0, 0, 1] and list(shares[2]) == [1, 1, 1]
+    assert sorted(shares[3]) == [1, 2, 2]
+    # A row's fold is its own: the other rows do not move it.
+    again = _auto_alpha.fold_shares(X[::-1], Y, weight[::-1], b"key", 3)
+    np.testing.assert_array_equal(again[::-1], shares)
+
+
+def test_integer_weights_give_the_model_of_repeated_rows(data):
+    X, y = data
+    rng = np.random.RandomState(0)
+    sw = rng.randint(0, 4, size=len(y))
+    rows = rng.permutation(np.repeat(np.arange(len(y)), sw))
+    weighted = TwoLayerClassifier(random_state=0).fit(X, y, sample_weight=sw)
+    repeated = TwoLayerClassifier(random_state=0).fit(X[rows], y[rows])
+    assert_same_model(weighted, repeated)
+    assert weighted.alpha_path_ == repeated.alpha_path_
+
+
+def test_auto_alpha_is_deterministic(data):
+    a = TwoLayerClassifier(random_state=3).fit(*data)
+    b = TwoLayerClassifier(random_state=3).fit(*data)
+    assert_same_model(a, b)
+
+
+def test_class_weight_is_a_sample_weight_to_the_path(data):
+    X, y = data
+    by_class = TwoLayerClassifier(class_weight={0: 3, 1: 1}, random_state=0)
+    by_sample = TwoLayerClassifier(random_state=0)
+    by_class.fit(X, y)
+    by_sample.fit(X, y, sample_weight=np.where(y == 0, 3.0, 1.0))
+    assert_same_model(by_class, by_sample)
+
+
+def test_zero_weights_are_rows_left_out(data):
+    X, y = data
+    sw = np.ones(len(y))
+    sw[::4] = 0
+    weighted = TwoLayerClassifier(random_state=0).fit(X, y, sample_weight=sw)
+    dropped = TwoLayerClassifier(random_state=0).fit(X[sw > 0], y[sw > 0])
+    assert_same_model(weighted, dropped)
+
+
+def record_path_rows(monkeypatch):
+    seen = []
+    choose = _training.choose_alpha
+
+    def recording(config, X, *args):
+        seen.append(X.shape[0])
+        return choose(config, X, *args)
+
+    monkeypatch.setattr(_training, "choose_alpha", recording)
+    return seen
+
+
+def test_warm_start_keeps_alpha_(data, monkeypatch):
+    X, y = data
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    alpha = clf.alpha_
+    seen = record_path_rows(monkeypatch)
+    clf.set_params(warm_start=True).fit(X[:60], y[:60])
+    assert clf.alpha_ == alpha and seen == []
+
+
+def test_early_stopping_chooses_on_the_rows_left_for_training(data, monkeypatch):
+    X, y = data  # rows all distinct: nothing merges
+    seen = record_path_rows(monkeypatch)
+    clf = TwoLayerClassifier(early_stopping=True, validation_fraction=0.25)
+    clf.set_params(random_state=0).fit(X, y)
+    assert seen == [90]
+    assert clf.alpha_ in _auto_alpha.AUTO_ALPHAS
+
+
+def test_partial_fit_alpha(data):
+    X, y = data
+    clf = TwoLayerClassifier(solver="adam", random_state=0)
+    clf.partial_fit(X, y, classes=[0, 1])
+    assert clf.alpha_ == _auto_alpha.PARTIAL_FIT_ALPHA
+    clf.fit(X, y)
+    chosen = clf.alpha_
+    clf.partial_fit(X, y)
+    assert clf.alpha_ == chosen and clf.alpha_path_ is None
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd", "adam"])
+def test_other_solvers_take_the_lbfgs_path_choice(data, solver):
+    X, y = data
+    lbfgs = TwoLayerClassifier(random_state=0).fit(X, y)
+    other = TwoLayerClassifier(solver=solver, batch_size=32, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        other.fit(X, y)
+    assert other.alpha_ == lbfgs.alpha_
+    assert other.alpha_path_ == lbfgs.alpha_path_
+
+
+def test_path_stops_past_the_bottom(monkeypatch):
+    monkeypatch.setattr(_auto_alpha, "STOP_AFTER_RISES", 2)
+    stop = _auto_alpha._past_the_bottom
+    assert stop([3.0, 2.0, 2.5, 2.6])
+    assert not stop([3.0, 2.0, 2.5])
+    assert not stop([3.0, 2.0, 2.5, 2.4])
+    # Rising from the first alpha is not yet the far side of the U.
+    assert not stop([1.0, 1.5, 2.0])
+
+
+def test_a_few_distinct_rows_still_fit():
+    X = np.array([[0.0], [1.0], [0.0], [1.0]])
+    y = np.array([0, 1, 0, 1])
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    assert clf.predict([[0.0], [1.0]]).tolist() == [0, 1]
+
+
+def test_a_default_fit_that_converged_does_not_warn():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    assert clf.n_iter_ < clf.max_iter
+
+
+def test_a_fit_stopped_early_warns():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    with pytest.warns(ConvergenceWarning, match="max_iter=5"):
+        TwoLayerClassifier(max_iter=5, random_state=0).fit(X, y)
+
+
+def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
+    X, y = data
+    copied = TwoLayerClassifier(random_state=0).fit(X, y)
+    monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
+    weighted = TwoLayerClassifier(random_state=0).fit(X, y)
+    assert weighted.alpha_ == copied.alpha_
+    np.testing.assert_allclose(
+        list(weighted.alpha_path_.values()),
+        list(copied.alpha_path_.values()),
+        rtol=5e-3,  # the same objective, summed in another order
+    )
+
+
+def test_unmerged_rows_keep_their_weight_in_one_fold():
+    X = np.arange(8.0).reshape(4, 2)
+    Y = np.zeros((4, 1))
+    weight = np.array([1.0, 3.0, 2.5, 0.0])
+    shares = _auto_alpha.fold_shares(X, Y, weight, b"key", 3, deal=False)
+    np.testing.assert_array_equal(shares.sum(axis=1), weight)
+    assert np.all((shares == 0) | (shares == weight[:, None]))
+    # A weight of at most 1 is in the same fold either way.
+    dealt = _auto_alpha.fold_shares(X, Y, weight, b"key", 3)
+    np.testing.assert_array_equal(shares[0], dealt[0])
+
+
+def test_an_interrupt_during_the_path_abandons_the_fit(data, monkeypatch):
+    X, y = data
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    before = [w.copy() for w in weights(clf)], clf.alpha_path_
+
+    class Interrupt(_auto_alpha._Fold):
+        def step(self, alpha):
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(_auto_alpha, "_Fold", Interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X[:80], y[:80])
+    for a, b in zip(weights(clf), before[0]):
+        np.testing.assert_array_equal(a, b)
+    assert clf.alpha_path_ == before[1]
+
+
+def test_sparse_rows_hash_like_dense_ones():
+    import scipy.sparse as sp
+
+    X = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
+    Y = np.eye(3)[[0, 1, 2]]
+    dense = list(_auto_alpha._row_bytes(X, Y))
+    assert list(_auto_alpha._row_bytes(sp.csc_matrix(X), Y)) == dense
