@@ -75,9 +75,9 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         validation loss with ``early_stopping``) has failed to improve by at
         least ``tol`` for ``n_iter_no_change`` consecutive iterations.
         ``"lbfgs"``: training stops once the projected gradient is at most
-        ``tol`` (scipy's ``gtol``) *or* the last ``n_iter_no_change``
-        iterations lowered the loss J by at most ``tol · J`` in all — a
-        relative change, the same whatever the scale of the loss, so a fit
+        ``tol`` (scipy's ``gtol``) *or* ``n_iter_no_change`` iterations in a
+        row each lowered the loss J by at most ``tol · J`` — the rule above
+        made relative, the same whatever the scale of the loss, so a fit
         that further iterations would not improve ends without a warning.
 
     n_iter_no_change : int >= 1 or np.inf, default=10

@@ -34,17 +34,24 @@ class Patience:
     """The ``tol`` rule, MLPClassifier's: stop once the loss has failed to
     fall below its lowest value so far by at least ``tol`` for
     ``n_iter_no_change`` consecutive iterations. The solvers apply it to the
-    training loss, early stopping (``_monitor``) to the validation loss."""
+    training loss, early stopping (``_monitor``) to the validation loss.
 
-    def __init__(self, tol, n_iter_no_change):
+    With ``relative``, the margin is ``tol`` times the loss: an iteration
+    counts as no change when it lowered the loss by at most ``tol · J``,
+    whatever the loss's scale (lbfgs's rule).
+    """
+
+    def __init__(self, tol, n_iter_no_change, relative=False):
         self.tol, self.n_iter_no_change = tol, n_iter_no_change
+        self.relative = relative
         self.best = np.inf
         self.count = 0
 
     def update(self, loss, counting=True):
         """Record ``loss``; True once patience has run out. Unless
         ``counting``, a loss that does not improve leaves the count as is."""
-        if loss > self.best - self.tol:
+        margin = self.tol * abs(loss) if self.relative else self.tol
+        if loss > self.best - margin:
             self.count += counting
         else:
             self.count = 0
@@ -356,12 +363,12 @@ def lbfgs(
     Runs in float64 (scipy's requirement) whatever the dtype of ``theta``;
     ``fun`` is called with a vector of ``theta``'s dtype. ``tol`` is the
     projected-gradient tolerance (``gtol``), as in MLPClassifier, and, given
-    a finite ``n_iter_no_change``, also a relative one on the loss: the run
-    has converged once its last ``n_iter_no_change`` iterations lowered the
-    loss J by at most ``tol · J`` in all. The gradient test alone depends on
-    the scale of the loss (the L2 term's share of it, the weights' size);
-    the relative change does not, and it is what tells a model that further
-    iterations would not improve from one still learning.
+    a finite ``n_iter_no_change``, also :class:`Patience`'s rule made
+    relative: the run has converged once ``n_iter_no_change`` iterations in
+    a row each lowered the loss J by at most ``tol · J``. The gradient test
+    alone depends on the scale of the loss (the L2 term's share of it, the
+    weights' size); the relative change does not, and it is what tells a
+    model that further iterations would not improve from one still learning.
     """
     dtype = theta.dtype
     buffer = theta.copy()
@@ -377,6 +384,8 @@ def lbfgs(
 
     stopped = False
     checkpoint = _Checkpoint(theta)
+    finite = n_iter_no_change is not None and np.isfinite(n_iter_no_change)
+    patience = Patience(tol, n_iter_no_change, relative=True) if finite else None
 
     def record(intermediate_result):
         nonlocal stopped
@@ -386,7 +395,7 @@ def lbfgs(
         if callback is not None and callback(len(loss_curve), loss_curve[-1], x):
             stopped = True
             raise StopIteration
-        if _settled(loss_curve, tol, n_iter_no_change):
+        if patience is not None and patience.update(loss_curve[-1]):
             stopped = True
             raise StopIteration
 
@@ -415,13 +424,3 @@ def lbfgs(
         n_evals=result.nfev,
         message=None if result.status in (0, 1) or stopped else str(result.message),
     )
-
-
-def _settled(loss_curve, tol, n_iter_no_change):
-    """Whether the last ``n_iter_no_change`` iterations lowered the loss by
-    at most ``tol`` times the loss, in all (never, without a finite
-    ``n_iter_no_change``)."""
-    k = n_iter_no_change
-    if k is None or not np.isfinite(k) or len(loss_curve) <= k:
-        return False
-    return loss_curve[-1 - int(k)] - loss_curve[-1] <= tol * abs(loss_curve[-1])

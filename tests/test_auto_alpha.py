@@ -13,6 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sk_twolayer import TwoLayerClassifier, _auto_alpha, _problem, _training
+from sk_twolayer._solvers import Patience
 
 DATA = Path(__file__).parent / "data"
 
@@ -206,6 +207,34 @@ def test_a_fit_stopped_early_warns():
     X = StandardScaler().fit_transform(X)
     with pytest.warns(ConvergenceWarning, match="max_iter=5"):
         TwoLayerClassifier(max_iter=5, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1.0, 1e3])
+def test_relative_patience_counts_falls_of_at_most_tol_times_the_loss(scale):
+    # Falls of 0.5, 1.5, 0.5, 0.3 against tol · J ≈ 0.99, 0.98, 0.975, 0.97:
+    # the second resets the count, the fourth ends the patience of 2.
+    patience = Patience(0.01, 2, relative=True)
+    losses = np.array([100.0, 99.5, 98.0, 97.5, 97.2]) * scale
+    assert [patience.update(loss) for loss in losses] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_lbfgs_stops_once_n_iter_no_change_iterations_in_a_row_fell_little(data):
+    tol, k = 1e-4, 5
+    clf = TwoLayerClassifier(
+        alpha=0.1, tol=tol, n_iter_no_change=k, random_state=0
+    ).fit(*data)
+    J = np.array(clf.loss_curve_)
+    small = J[:-1] - J[1:] <= tol * np.abs(J[1:])
+    # The last k iterations each fell by at most tol · J; no k before did.
+    assert clf.n_iter_ < clf.max_iter and small[-k:].all()
+    runs = np.convolve(small[:-1].astype(int), np.ones(k, dtype=int), "valid")
+    assert runs.max() < k
 
 
 def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
