@@ -624,6 +624,27 @@ def verdict(value, target):
     return f"{value:.2f} | ≤ {target} | {'met' if value <= target else '**not met**'}"
 
 
+def report_head(title, command, started, repeats, targets, timing_note=""):
+    """A report's title, machine, command and load lines, then its targets."""
+    return [
+        title,
+        "",
+        *machine_lines(),
+        f"- Command: `{command}` ({time.perf_counter() - started:.0f} s); "
+        f"every time is the median of {repeats} interleaved repeats "
+        f"({2 * repeats} for Adam), each after a {_common.SETTLE} s pause"
+        + (f" {timing_note}" if timing_note else ""),
+        f"- Load average before the run: {LOAD_BEFORE}, after: {load_average()}",
+        "",
+        "## Targets",
+        "",
+        "| measure | measured | target | |",
+        "|---|---|---|---|",
+        *(f"| {what} | {verdict(*vt)} |" for what, vt in targets.items()),
+        "",
+    ]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="toy size, 2 repeats")
@@ -743,24 +764,16 @@ def main(argv=None):
     command = "python benchmarks/bench_speed.py" + (" --quick" if args.quick else "")
     if args.repeats:
         command += f" --repeats {args.repeats}"
-    target_rows = [f"| {what} | {verdict(*vt)} |" for what, vt in targets.items()]
     lines = [
-        "# Speed: TwoLayerClassifier against MLPClassifier on identical work",
-        "",
-        *machine_lines(),
-        f"- Command: `{command}` ({time.perf_counter() - started:.0f} s); "
-        f"every time is the median of {repeats} interleaved repeats "
-        f"({2 * repeats} for Adam), each after a {_common.SETTLE} s pause "
-        "(see `SETTLE` in `_common.py`); ratios are ours / MLPClassifier "
-        "(below 1: ours is faster)",
-        f"- Load average before the run: {LOAD_BEFORE}, after: {load_average()}",
-        "",
-        "## Targets",
-        "",
-        "| measure | measured | target | |",
-        "|---|---|---|---|",
-        *target_rows,
-        "",
+        *report_head(
+            "# Speed: TwoLayerClassifier against MLPClassifier on identical work",
+            command,
+            started,
+            repeats,
+            targets,
+            "(see `SETTLE` in `_common.py`); ratios are ours / MLPClassifier "
+            "(below 1: ours is faster)",
+        ),
         "## Full-batch gradient descent, time per epoch",
         "",
         "Ours `solver='gd'`, MLPClassifier `solver='sgd', batch_size=n, "
@@ -839,20 +852,13 @@ def main_jax(args):
         f" --repeats {args.repeats}" if args.repeats else ""
     )
     lines = [
-        "# Speed: TwoLayerClassifier against JAX and MLPClassifier",
-        "",
-        *machine_lines(),
-        f"- Command: `{command}` ({time.perf_counter() - started:.0f} s); "
-        f"every time is the median of {repeats} interleaved repeats "
-        f"({2 * repeats} for Adam), each after a {_common.SETTLE} s pause",
-        f"- Load average before the run: {LOAD_BEFORE}, after: {load_average()}",
-        "",
-        "## Targets",
-        "",
-        "| measure | measured | target | |",
-        "|---|---|---|---|",
-        *(f"| {what} | {verdict(*vt)} |" for what, vt in targets.items()),
-        "",
+        *report_head(
+            "# Speed: TwoLayerClassifier against JAX and MLPClassifier",
+            command,
+            started,
+            repeats,
+            targets,
+        ),
         *jax_lines(rows, repeats),
     ]
     text = "\n".join(lines)

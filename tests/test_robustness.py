@@ -352,45 +352,43 @@ def test_huge_learning_rates_never_return_nan(iris, solver):
         assert np.all(np.isfinite(clf.predict_proba(X)))
 
 
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
-def test_inputs_near_the_float_limits_at_predict(iris, activation):
-    X, y = iris
-    # alpha=2.0, the default this test was written under: its tanh and sigmoid
-    # models keep X·W1ᵀ finite here (weaker penalties, larger weights, can
-    # make inf − inf with any activation, which is then named, as for relu).
-    clf = TwoLayerClassifier(activation=activation, alpha=2.0, random_state=0)
-    clf.fit(X, y)
-    huge = np.array([[1.5e308, -1.5e308, 1.5e308, -1.5e308]])
-    for Xp in (X * 1e150, X * 1e-300, huge):
-        try:
-            P = clf.predict_proba(Xp)
-        except ValueError as exc:  # only relu can make inf − inf
-            assert activation == "relu" and "undefined" in str(exc)
-            continue
-        assert np.all(np.isfinite(P)) and np.all(P > 0)
-        assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
-
-
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
-def test_float32_inputs_near_the_limits_at_predict_are_silent(iris, activation):
-    """float32 rows whose sum overflows, and logits of both infinite signs
-    (relu), once warned from the finiteness checks (found by the property
-    test below); every RuntimeWarning is an error here."""
-    X, y = iris
-    X = X.astype(np.float32)
-    clf = TwoLayerClassifier(activation=activation, random_state=0).fit(X, y)
+def near_limit_rows(X, dtype):
+    """Rows whose sums or products overflow in ``dtype``. The float32 ones
+    (sums past 3.4e38, logits of both infinite signs with relu) once warned
+    from the finiteness checks: the property test below found them."""
+    if dtype == np.float64:
+        huge = np.array([[1.5e308, -1.5e308, 1.5e308, -1.5e308]])
+        return X * 1e150, X * 1e-300, huge
     big = np.float32(3e38)
-    for Xp in (
+    return (
         np.full((3, 4), big, np.float32),
         np.full((2000, 4), big, np.float32),
         np.array([[1e30, 1, 1, 1], [-1e30, 1, 1, 1], [1, 1e30, 1, 1]], np.float32),
-    ):
-        try:
-            P = clf.predict_proba(Xp)
-        except ValueError as exc:  # only relu can make inf − inf
-            assert activation == "relu" and "undefined" in str(exc)
-            continue
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_inputs_near_the_float_limits_at_predict_are_silent(iris, activation, dtype):
+    """Finite, positive probabilities summing to 1, or (relu's inf − inf) a
+    ValueError that names it; every RuntimeWarning is an error here."""
+    X, y = iris
+    X = X.astype(dtype)
+    # alpha=2.0: its tanh and sigmoid models keep X·W1ᵀ finite here (weaker
+    # penalties, larger weights, can make inf − inf with any activation,
+    # which is then named, as for relu).
+    clf = TwoLayerClassifier(activation=activation, alpha=2.0, random_state=0)
+    clf.fit(X, y)
+    for Xp in near_limit_rows(X, dtype):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            try:
+                P = clf.predict_proba(Xp)
+            except ValueError as exc:  # only relu can make inf − inf
+                assert activation == "relu" and "undefined" in str(exc)
+                continue
         assert np.all(np.isfinite(P)) and np.all(P > 0)
+        assert_allclose(P.sum(axis=1), 1, rtol=1e-6)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)

@@ -469,16 +469,21 @@ def test_huge_learning_rate_is_a_clear_error(flower, solver):
     assert pickle.dumps(clf.__dict__) == before
 
 
-def test_early_stopping_patience_starts_once_the_validation_loss_falls():
-    from sk_twolayer._monitor import Monitor as _Monitor
+def scripted_monitor(losses, tol=1e-4, n_iter_no_change=3):
+    """An early-stopping monitor whose validation losses are ``losses``."""
+    from sk_twolayer._monitor import Monitor
 
-    class Scripted(_Monitor):
+    class Scripted(Monitor):
         def _validate(self, theta):
-            return next(self.script), 0.5
+            return next(script), 0.5
 
-    est = TwoLayerClassifier(tol=1e-4, n_iter_no_change=3)
-    monitor = Scripted(est, validation=True, n_x=1, n_y=1)
-    monitor.script = iter(
+    script = iter(losses)
+    est = TwoLayerClassifier(tol=tol, n_iter_no_change=n_iter_no_change)
+    return Scripted(est, validation=True, n_x=1, n_y=1)
+
+
+def test_early_stopping_patience_starts_once_the_validation_loss_falls():
+    monitor = scripted_monitor(
         [0.70, 0.71, 0.72, 0.73, 0.74, 0.75, 0.69, 0.6, 0.6, 0.6, 0.6]
     )
     stops = [monitor(i, 1.0, np.zeros(3)) for i in range(1, 12)]
@@ -487,19 +492,10 @@ def test_early_stopping_patience_starts_once_the_validation_loss_falls():
 
 
 def test_early_stopping_without_a_start_stops_after_ten_patiences():
-    from sk_twolayer._monitor import Monitor as _Monitor
-
-    class Scripted(_Monitor):
-        def _validate(self, theta):
-            return next(self.script), 0.5
-
-    est = TwoLayerClassifier(tol=1e-4, n_iter_no_change=3)
-    never = Scripted(est, validation=True, n_x=1, n_y=1)
-    never.script = iter([0.70, 0.72, 0.695] + [0.71] * 40)  # never below 0.693
+    never = scripted_monitor([0.70, 0.72, 0.695] + [0.71] * 40)  # never < 0.693
     stops = [never(i, 1.0, np.zeros(3)) for i in range(1, 31)]
     assert stops == [False] * 29 + [True]
-    late = Scripted(est, validation=True, n_x=1, n_y=1)
-    late.script = iter([0.70] + [0.71] * 28 + [0.69] + [0.6] * 10)  # falls at 30
+    late = scripted_monitor([0.70] + [0.71] * 28 + [0.69] + [0.6] * 10)  # falls at 30
     stops = [late(i, 1.0, np.zeros(3)) for i in range(1, 41)]
     assert stops[:33] == [False] * 33  # started at 30: patience from there
     assert stops[33]  # three epochs without improvement after the best (0.6)
