@@ -14,10 +14,11 @@ random_state=0). Within each fold the models are fitted one after the other
 on the same preprocessed arrays, in an order that alternates from fold to
 fold; the fit time is the classifier's alone (median over the folds).
 
-    python benchmarks/bench_realdata.py      # full run (30 min at load 6, 2 cores;
-                                             # HistGradientBoosting: 2/3 of it)
+    python benchmarks/bench_realdata.py      # full run (HistGradientBoosting's
+                                             # fits are 2/3 of its time)
     python benchmarks/bench_realdata.py --reuse realdata_baseline.json
-                                             # HistGradientBoosting's from a --json dump
+                                             # HistGradientBoosting's from a --json
+                                             # dump (a path, or a name in benchmarks/)
     python benchmarks/bench_realdata.py --sets titanic,fgl
     python benchmarks/bench_realdata.py --holdout        # the holdout sets only
     python benchmarks/bench_realdata.py --quick          # toy size (the smoke test)
@@ -507,6 +508,10 @@ def main(argv=None):
         "fits are two thirds of a full run's time)",
     )
     args = parser.parse_args(argv)
+    if args.reuse and not args.reuse.exists() and (HERE / args.reuse).exists():
+        args.reuse = HERE / args.reuse  # a name beside this script
+    if args.reuse and not args.reuse.exists():
+        parser.error(f"--reuse: no file {args.reuse}")
     if args.sets:
         set_names = args.sets.split(",")
     elif args.quick:

@@ -115,8 +115,8 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         ``partial_fit`` uses the ``alpha_`` of an earlier ``fit``, else 1.0
         (one pass over a chunk has nothing to hold out). On 27 real data
         sets it averages 0.7635 accuracy against MLPClassifier's 0.7538 and
-        LogisticRegression's 0.7470 (0.7506 at the fixed 2.0), in about
-        half of MLPClassifier's fit time (benchmarks/realdata.md). A float
+        LogisticRegression's 0.7470 (0.7506 at the fixed 2.0), in less
+        than half of MLPClassifier's fit time (benchmarks/realdata.md). A float
         is used as given, as in 0.1 (whose default was 2.0).
 
     init : "glorot" or float > 0, default="glorot"
