@@ -62,21 +62,28 @@ STOP_AFTER_RISES = 2
 PARTIAL_FIT_ALPHA = 1.0
 
 
-def fold_shares(X, Y, weight, key, k, deal=True):
-    """``share[r, j]``: the part of merged row r's weight in validation fold
-    j (the rest of its weight trains fold j's model); rows sum to ``weight``.
-    Without ``deal`` (rows that were not merged: their copies are separate
-    rows with the same hash), each row's whole weight is in its fold."""
-    offset = np.array(
-        [
+def fold_offsets(X, Y, key, k):
+    """Each row's own fold, ``o = blake2b(row bytes + label bytes) mod k``
+    (int8: k is small, and large data keep only this per row)."""
+    return np.fromiter(
+        (
             int.from_bytes(
                 hashlib.blake2b(row, digest_size=8, key=key).digest(), "little"
             )
             % k
             for row in _row_bytes(X, Y)
-        ],
-        dtype=np.int64,
+        ),
+        dtype=np.int8,
+        count=X.shape[0],
     )
+
+
+def fold_shares(X, Y, weight, key, k, deal=True):
+    """``share[r, j]``: the part of merged row r's weight in validation fold
+    j (the rest of its weight trains fold j's model); rows sum to ``weight``.
+    Without ``deal`` (rows that were not merged: their copies are separate
+    rows with the same hash), each row's whole weight is in its fold."""
+    offset = fold_offsets(X, Y, key, k).astype(np.int64)
     if not deal:
         return weight[:, None] * (np.arange(k) == offset[:, None])
     q, rem = np.divmod(weight.astype(np.float64), k)
@@ -115,27 +122,38 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     b2 (each fold starts from them, its output biases set to its own class
     log-priors with ``init="glorot"``); ``key`` seeds the fold hash (bytes).
     """
-    weight = (
-        np.ones(X.shape[0], dtype=np.float64)
-        if sample_weight is None
-        else sample_weight.astype(np.float64)
-    )
     # canonical_rows merged the rows, or (over the limit) left them as given.
     nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
-    merged = subsets = nbytes <= _problem.MERGE_LIMIT_BYTES
-    shares = fold_shares(X, Y, weight, key, N_FOLDS, deal=merged)
+    merged = nbytes <= _problem.MERGE_LIMIT_BYTES
+    if merged:
+        weight = (
+            np.ones(X.shape[0], dtype=np.float64)
+            if sample_weight is None
+            else sample_weight.astype(np.float64)
+        )
+        shares = fold_shares(X, Y, weight, key, N_FOLDS)
+        sides = [_dealt_sides(weight, share, X.dtype) for share in shares.T]
+        total = weight.sum()
+    else:
+        offset = fold_offsets(X, Y, key, N_FOLDS)
+        sides = [_own_sides(offset, j, sample_weight, X.dtype) for j in range(N_FOLDS)]
+        total = (
+            float(X.shape[0])
+            if sample_weight is None
+            else sample_weight.astype(np.float64).sum()
+        )
     # A fold with nothing to train on or nothing to score (a few distinct
     # rows) takes no part; without any fold, no choice can be made.
     folds = [
-        _Fold(config, X, Y, weight, share, params, subsets)
-        for share in shares.T
-        if np.any(share > 0) and np.any(weight - share > 0)
+        _Fold(config, X, Y, side, params, subsets=merged)
+        for side in sides
+        if _takes_part(*side())
     ]
     if not folds:
         return PARTIAL_FIT_ALPHA, {}
     scores = []
     for alpha in AUTO_ALPHAS:
-        scores.append(float(sum(fold.step(alpha) for fold in folds) / weight.sum()))
+        scores.append(float(sum(fold.step(alpha) for fold in folds) / total))
         if _past_the_bottom(scores):
             break
     # Ties go to the stronger penalty (the simpler model).
@@ -162,26 +180,58 @@ def _past_the_bottom(scores):
     return rises and 0 < bottom == len(scores) - 1 - k
 
 
+def _takes_part(train_weight, share):
+    return bool(np.any(share > 0) and np.any(train_weight > 0))
+
+
+def _dealt_sides(weight, share, dtype):
+    """Fold sides of merged rows: ``sides()`` is the fold's (training
+    weight, validation share) for every row, in X's dtype."""
+    train_weight, share = (weight - share).astype(dtype), share.astype(dtype)
+    return lambda: (train_weight, share)
+
+
+def _own_sides(offset, j, sample_weight, dtype):
+    """Fold sides of rows that were not merged: each row's whole weight on
+    the side its hash says. Made anew on each call, so that large data keep
+    one byte per row (``offset``) between the steps of the path, not two
+    weight vectors per fold."""
+
+    def sides():
+        held = offset == j
+        if sample_weight is None:
+            return (~held).astype(dtype), held.astype(dtype)
+        return (
+            np.where(held, 0, sample_weight).astype(dtype, copy=False),
+            np.where(held, sample_weight, 0).astype(dtype, copy=False),
+        )
+
+    return sides
+
+
 class _Fold:
     """One fold of the path: its training rows and weights, its validation
     rows and shares, and the weights reached so far along the ladder.
 
     With ``subsets``, each side is a copy of its rows; otherwise (data over
-    ``_problem.MERGE_LIMIT_BYTES``, not merged) both sides are all the rows, a side's
-    weight 0 on the other's rows: no copy of X, at the price of passing over
-    rows that count for nothing.
+    ``_problem.MERGE_LIMIT_BYTES``, not merged) both sides are all the rows,
+    a side's weight 0 on the other's rows: no copy of X, at the price of
+    passing over rows that count for nothing; the weights are then made
+    again at each step (``sides``) instead of kept.
     """
 
-    def __init__(self, config, X, Y, weight, share, params, subsets):
-        train_weight, share = (weight - share).astype(X.dtype), share.astype(X.dtype)
+    def __init__(self, config, X, Y, sides, params, subsets):
         self.config = config
+        train_weight, share = sides()
         if subsets:
             train, val = train_weight > 0, share > 0
             X_train, Y_train, train_weight = X[train], Y[train], train_weight[train]
             self.val = X[val], Y[val], share[val]
+            self.sides = None
         else:
             X_train, Y_train = X, Y
-            self.val = X, Y, share
+            self.val = X, Y, None
+            self.sides = sides
         self.train = X_train, Y_train
         self.train_weight, self.scale = normalized_weights(train_weight)
         W1, b1, W2, b2 = params
@@ -189,12 +239,19 @@ class _Fold:
             b2 = log_priors(Y_train, self.train_weight, config.output)
             b2 = b2.astype(X.dtype)
         self.theta = net.pack(W1, b1, W2, b2, dtype=X.dtype)
+        if self.sides is not None:
+            self.train_weight = None  # made again at each step
 
     def step(self, alpha):
         """Carry the fold's fit on to ``alpha`` (warm) and return Σ share ·
         cross-entropy over its validation rows."""
         config = self.config
-        objective = self.train_weight, alpha / self.scale, config.activation
+        X, Y, share = self.val
+        train_weight = self.train_weight
+        if self.sides is not None:
+            train_weight, share = self.sides()
+            train_weight = normalized_weights(train_weight)[0]
+        objective = train_weight, alpha / self.scale, config.activation
         try:
             with (
                 np.errstate(over="ignore", invalid="ignore"),
@@ -214,7 +271,6 @@ class _Fold:
         if result.interrupted:  # the fit is abandoned, not cut short
             raise KeyboardInterrupt
         self.theta = result.theta
-        X, Y, share = self.val
         dims = X.shape[1], config.n_hidden, Y.shape[1]
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = _blocks.logits(X, *net.unpack(self.theta, *dims), config.activation)
