@@ -236,7 +236,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         """Keep a finished run: the model, the optimiser state and the
         curves (``carry_on``: partial_fit adds to the earlier calls')."""
         result, monitor = run.result, run.monitor
-        for name, value in model_attributes(result.theta, run.dims).items():
+        for name, value in model_attributes(result.theta, run.dims, run.space).items():
             setattr(self, name, value)
         self._optimizer, self._random_state = run.optimizer, rng
         self.alpha_, self.alpha_path_ = run.alpha, run.alpha_path

@@ -3,14 +3,18 @@
 The loss is a weighted sum over rows, ``(Σ s ℓ + α/2 ‖W‖²) / Σ s``, so the
 problem can be rewritten without changing it: duplicate rows merged into one
 row of their summed weight (:func:`merge_duplicate_rows`), the weights
-rescaled with α (:func:`normalized_weights`). :func:`split_validation` sets
-aside early stopping's held-out rows first.
+rescaled with α (:func:`normalized_weights`), wide data put in the
+coordinates of their rows' span (:class:`RowSpace`).
+:func:`split_validation` sets aside early stopping's held-out rows first.
 """
+
+from contextlib import nullcontext
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import train_test_split
 
+from ._blas import blas_on_one_thread
 from ._targets import power_of_two_scaled
 
 #: Full-batch training data up to this size are put in canonical form (see
@@ -18,6 +22,9 @@ from ._targets import power_of_two_scaled
 #: given, never copied (integer weights then match repeated rows to float
 #: rounding rather than bit for bit).
 MERGE_LIMIT_BYTES = 8 * 2**20
+#: Multiply-adds (rows² × columns) from which :class:`RowSpace`'s QR
+#: factorisation runs on every BLAS thread (below, on one: ~0.1 s).
+QR_PARALLEL_WORK = 1 << 30
 
 
 def training_rows(X, Y, sample_weight, alpha, full_batch, canonical=False):
@@ -143,3 +150,58 @@ def split_validation(X, Y, sample_weight, labels, fraction, rng):
         ) from None
     validation = (X_val, Y_val, power_of_two_scaled(w_val))
     return X, Y, (None if sample_weight is None else w), validation
+
+
+class RowSpace:
+    """The problem in the coordinates of the rows' span, for data with
+    fewer rows than columns.
+
+    The gradient of the loss in W1 is ``dZ1ᵀ·X``: its rows lie in the span
+    of X's rows. Write W1 = C·Qᵀ + P, with Q (n_features × r) an orthonormal
+    basis of that span (r ≤ n rows) and P orthogonal to it: X·W1ᵀ = (X·Q)·Cᵀ
+    does not depend on P, and ‖W1‖² = ‖C‖² + ‖P‖². So the penalised loss is
+    the loss of a network on the r columns X·Q with first-layer weights C,
+    plus α/(2m) ‖P‖², whose minimum is at P = 0: fitting C on X·Q and
+    keeping W1 = C·Qᵀ is the same optimum, computed on r columns instead of
+    n_features (and the validation rows of early stopping, projected on the
+    same span, are scored exactly). For an unpenalised fit (α = 0) P would
+    keep its initial value instead, so this rewriting is used only under
+    ``alpha="auto"``, whose alphas are positive.
+    """
+
+    def __init__(self, X):
+        n, d = X.shape
+        # LAPACK's QR spends much of its time in small panel steps that a
+        # second BLAS thread only waits on: one thread below QR_PARALLEL_WORK.
+        self._threads = (
+            nullcontext if n * n * d >= QR_PARALLEL_WORK else blas_on_one_thread
+        )
+        with self._threads():
+            # Xᵀ = Q·R, so X·Q = Rᵀ.
+            self.basis, R = np.linalg.qr(X.T.astype(np.float64))
+        self.X = R.T.astype(X.dtype)  # X·Q
+
+    @classmethod
+    def of(cls, X):
+        """The row space of dense X with fewer rows than columns, else None
+        (sparse X stays sparse: its products are cheap already)."""
+        if sp.issparse(X) or X.shape[0] >= X.shape[1]:
+            return None
+        return cls(X)
+
+    def _times(self, A, B):
+        with self._threads():
+            return (A.astype(np.float64, copy=False) @ B).astype(A.dtype)
+
+    def project(self, X):
+        """Other rows (validation rows) in the same coordinates: X·Q."""
+        return self._times(X, self.basis)
+
+    def reduce(self, W1):
+        """First-layer weights in the span's coordinates: C = W1·Q (the
+        component P orthogonal to the span dropped: X·W1ᵀ is unchanged)."""
+        return self._times(W1, self.basis)
+
+    def expand(self, C):
+        """The first-layer weights of the model: W1 = C·Qᵀ."""
+        return self._times(C, self.basis.T)

@@ -18,7 +18,7 @@ from . import _network as net
 from ._auto_alpha import choose_alpha
 from ._blocks import FullBatchLoss, MiniBatchLoss
 from ._monitor import Monitor, MonitorConfig
-from ._problem import canonical_rows, split_validation, training_rows
+from ._problem import RowSpace, canonical_rows, split_validation, training_rows
 from ._solvers import (
     SGD,
     Adam,
@@ -100,11 +100,16 @@ class Run:
     dims: tuple  # n_x, n_h, n_y
     alpha: float  # the alpha trained with (alpha="auto" resolved)
     alpha_path: dict | None  # alpha="auto": {alpha: mean validation loss}
+    space: RowSpace | None = None  # the coordinates theta's W1 is in
 
 
-def model_attributes(theta, dims):
-    """``{"W1_": W1, ...}``: copies of the weights in theta."""
-    return dict(zip(PARAM_NAMES, net.unpack(theta, *dims, copy=True)))
+def model_attributes(theta, dims, space=None):
+    """``{"W1_": W1, ...}``: copies of the weights in theta (with W1 back in
+    the features' coordinates when theta's is in a ``_problem.RowSpace``)."""
+    W1, b1, W2, b2 = net.unpack(theta, *dims, copy=True)
+    if space is not None:
+        W1 = space.expand(W1)
+    return dict(zip(PARAM_NAMES, (W1, b1, W2, b2)))
 
 
 def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_report):
@@ -122,24 +127,42 @@ def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_rep
         )
     n_train = X.shape[0]
     full_batch = config.full_batch(n_train)
-    canonical, path = False, None
+    canonical, path, space = False, None, None
     if config.alpha == "auto":
-        # The path always trains full-batch (lbfgs) on the canonical rows;
-        # a full-batch solver then trains on the same rows.
+        # The path always trains full-batch (lbfgs) on the canonical rows,
+        # in the coordinates of their span when they are wide (RowSpace);
+        # a full-batch solver then trains on the same rows, and lbfgs goes
+        # on from the path's fit, in the path's coordinates.
         rows = canonical_rows(X, Y, sample_weight, full_batch=True)
-        alpha, path = choose_alpha(config, *rows, params, rng.bytes(16))
-        config = replace(config, alpha=alpha)
+        space = RowSpace.of(rows[0])
+        path_rows, path_params = rows, params
+        if space is not None:
+            path_rows = (space.X, *rows[1:])
+            path_params = (space.reduce(params[0]), *params[1:])
+        choice = choose_alpha(config, *path_rows, path_params, rng.bytes(16))
+        config, path = replace(config, alpha=choice.alpha), choice.path
         if config.verbose:
-            print(f"alpha='auto': alpha_={alpha:g}")
-        if full_batch:
-            (X, Y, sample_weight), canonical = rows, True
+            print(f"alpha='auto': alpha_={choice.alpha:g}")
+        if config.solver == "lbfgs":
+            (X, Y, sample_weight), canonical = path_rows, True
+            params = path_params
+            if choice.start is not None:
+                n_x, n_y = X.shape[1], Y.shape[1]
+                start = choice.start.astype(X.dtype)
+                params = net.unpack(start, n_x, config.n_hidden, n_y)
+            if space is not None and validation is not None:
+                validation = (space.project(validation[0]), *validation[1:])
+        else:
+            space = None  # the path's alone: the solver fits X itself
+            if full_batch:
+                (X, Y, sample_weight), canonical = rows, True
     X, Y, sample_weight, alpha = training_rows(
         X, Y, sample_weight, config.alpha, full_batch, canonical
     )
     theta = net.pack(*params, dtype=X.dtype)
     dims = X.shape[1], config.n_hidden, Y.shape[1]
     subtask = "epoch" if config.solver in ("sgd", "adam") else "iteration"
-    report = start_report(lambda t: model_attributes(t, dims), theta, subtask)
+    report = start_report(lambda t: model_attributes(t, dims, space), theta, subtask)
     monitor_config = MonitorConfig(
         **{f.name: getattr(config, f.name) for f in fields(MonitorConfig)}
     )
@@ -148,7 +171,7 @@ def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_rep
     result = solve(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor)
     if monitor.best_theta is not None:  # early stopping: the best iteration
         result.theta = monitor.best_theta
-    return Run(result, monitor, optimizer, n_train, dims, config.alpha, path)
+    return Run(result, monitor, optimizer, n_train, dims, config.alpha, path, space)
 
 
 def prepare_optimizer(config, optimizer, theta):

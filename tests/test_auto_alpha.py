@@ -13,7 +13,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 from sk_twolayer import TwoLayerClassifier, _auto_alpha, _problem, _training
-from sk_twolayer._solvers import Patience
+from sk_twolayer._solvers import Patience, SolverResult
 
 DATA = Path(__file__).parent / "data"
 
@@ -41,8 +41,32 @@ def test_auto_alpha_is_the_default_and_is_stored(data):
     assert clf.alpha == "auto"
     assert clf.alpha_ in _auto_alpha.AUTO_ALPHAS
     path = clf.alpha_path_
-    assert list(path) == list(_auto_alpha.AUTO_ALPHAS[: len(path)])
+    assert list(path) == sorted(path) and set(path) <= set(_auto_alpha.AUTO_ALPHAS)
     assert path[clf.alpha_] == min(path.values())
+
+
+def test_path_brackets_on_the_coarse_ladder_then_refines_once(data, monkeypatch):
+    steps = []
+    step = _auto_alpha._Path.step
+
+    def recording(self, alpha, start=None):
+        steps.append((alpha, start))
+        return step(self, alpha, start)
+
+    monkeypatch.setattr(_auto_alpha._Path, "step", recording)
+    clf = TwoLayerClassifier(random_state=0).fit(*data)
+    coarse = [alpha for alpha, start in steps[:-1]]
+    assert coarse == list(_auto_alpha.COARSE[: len(coarse)])
+    assert all(start is None for _, start in steps[:-1])
+    # One finer step, from the weaker neighbour's fits, between the best
+    # coarse alpha and its better neighbour.
+    fine, start = steps[-1]
+    ladder = _auto_alpha.AUTO_ALPHAS
+    assert fine not in _auto_alpha.COARSE and start == ladder[ladder.index(fine) - 1]
+    path = clf.alpha_path_
+    best = min(coarse, key=lambda a: (path[a], -a))
+    assert best in (ladder[ladder.index(fine) - 1], ladder[ladder.index(fine) + 1])
+    assert list(path) == sorted(coarse + [fine])
 
 
 def test_float_alpha_is_stored_and_runs_no_path(data, monkeypatch):
@@ -60,8 +84,11 @@ def test_float_alpha_is_stored_and_runs_no_path(data, monkeypatch):
 
 def test_float_alpha_fits_as_before_auto_alpha():
     """The weights of explicit-alpha fits (the course's gd run among them)
-    against those of the code before alpha="auto" (main at 38ae0b7; bit for
-    bit on the machine that made the fixture)."""
+    against those of the code before alpha="auto" (main at 38ae0b7): bit for
+    bit on the machine that made the fixture; elsewhere to the rounding of
+    another BLAS kernel (an OpenBLAS Haswell kernel gave 3e-9 relative after
+    the course's 500 gd steps), far below what any change of the fit's
+    arithmetic would move them."""
     spec = importlib.util.spec_from_file_location(
         "make_fixture", DATA / "make_float_alpha_fixture.py"
     )
@@ -71,21 +98,50 @@ def test_float_alpha_fits_as_before_auto_alpha():
     now = module.fits()
     assert sorted(now) == sorted(before.files)
     for name in before.files:
-        np.testing.assert_allclose(now[name], before[name], rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(now[name], before[name], rtol=1e-6, atol=1e-9)
 
 
 def test_folds_deal_a_weight_like_its_copies():
     X = np.arange(12.0).reshape(6, 2)
     Y = np.zeros((6, 1))
     weight = np.array([1.0, 1.0, 3.0, 5.0, 0.5, 2.5])
-    shares = _auto_alpha.fold_shares(X, Y, weight, b"key", 3)
+    offset = _auto_alpha.fold_offsets(_auto_alpha.row_hashes(X, Y, b"key"), 3)
+    shares = _auto_alpha.fold_shares(offset, weight, 3)
     np.testing.assert_array_equal(shares.sum(axis=1), weight)
     # A unit weight lands whole in one fold; 3 copies one in each.
     assert sorted(shares[0]) == [0, 0, 1] and list(shares[2]) == [1, 1, 1]
     assert sorted(shares[3]) == [1, 2, 2]
     # A row's fold is its own: the other rows do not move it.
-    again = _auto_alpha.fold_shares(X[::-1], Y, weight[::-1], b"key", 3)
-    np.testing.assert_array_equal(again[::-1], shares)
+    again = _auto_alpha.fold_offsets(_auto_alpha.row_hashes(X[::-1], Y, b"key"), 3)
+    np.testing.assert_array_equal(again[::-1], offset)
+
+
+def test_row_hashes_depend_on_the_row_alone():
+    rng = np.random.RandomState(0)
+    X = rng.randn(50, 4)
+    X[rng.rand(50, 4) < 0.3] = 0.0
+    Y = np.eye(3)[rng.randint(0, 3, 50)]
+    h = _auto_alpha.row_hashes(X, Y, b"key")
+    assert h.dtype == np.uint64 and len(np.unique(h)) == 50
+    # Not the order, not the other rows, not a zero's sign; but the key.
+    order = rng.permutation(50)
+    np.testing.assert_array_equal(
+        _auto_alpha.row_hashes(X[order], Y[order], b"key"), h[order]
+    )
+    np.testing.assert_array_equal(_auto_alpha.row_hashes(X[:7], Y[:7], b"key"), h[:7])
+    signed = np.where(X == 0, -0.0, X)
+    np.testing.assert_array_equal(_auto_alpha.row_hashes(signed, Y, b"key"), h)
+    assert not np.any(_auto_alpha.row_hashes(X, Y, b"other") == h)
+    # The label is part of the row.
+    assert not np.any(_auto_alpha.row_hashes(X, np.roll(Y, 1, axis=1), b"key") == h)
+
+
+def test_rows_hash_alike_in_blocks_and_whole(monkeypatch):
+    rng = np.random.RandomState(1)
+    X, Y = rng.randn(40, 3), np.ones((40, 1))
+    whole = _auto_alpha.row_hashes(X, Y, b"key")
+    monkeypatch.setattr(_auto_alpha, "_HASH_ELEMENTS", 7)
+    np.testing.assert_array_equal(_auto_alpha.row_hashes(X, Y, b"key"), whole)
 
 
 def test_integer_weights_give_the_model_of_repeated_rows(data):
@@ -176,13 +232,14 @@ def test_other_solvers_take_the_lbfgs_path_choice(data, solver):
     assert other.alpha_path_ == lbfgs.alpha_path_
 
 
-def test_path_stops_past_the_bottom(monkeypatch):
-    monkeypatch.setattr(_auto_alpha, "STOP_AFTER_RISES", 2)
+def test_path_stops_past_the_bottom():
     stop = _auto_alpha._past_the_bottom
-    assert stop([3.0, 2.0, 2.5, 2.6])
-    assert not stop([3.0, 2.0, 2.5])
-    assert not stop([3.0, 2.0, 2.5, 2.4])
+    assert stop([3.0, 2.0, 2.5])
+    assert not stop([3.0, 2.0])
+    assert not stop([3.0, 2.0, 1.9])
+    assert stop([3.0, 2.0, 1.5, 1.6])
     # Rising from the first alpha is not yet the far side of the U.
+    assert not stop([1.0, 1.5])
     assert not stop([1.0, 1.5, 2.0])
 
 
@@ -250,11 +307,11 @@ def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
     )
 
 
-def test_large_data_keep_one_byte_per_row_between_the_path_steps(monkeypatch):
-    """Rows not merged keep only their fold (int8) along the path; the fold
-    weights are made again at each step. Keeping them (3 folds × 2 sides,
-    and the shares in float64) set the peak of a large fit: 86 bytes a row
-    here, against 39 now."""
+def test_large_data_keep_a_few_bytes_per_row_for_the_path(monkeypatch):
+    """Data over PATH_ROWS: the path keeps a hash per row (and a sorted copy
+    to count the distinct rows) while it draws its subsample, then works on
+    the subsample alone. (Before the subsample, the path over every row
+    kept 39 bytes a row here; weight vectors per fold had made it 86.)"""
     import tracemalloc
 
     monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
@@ -274,28 +331,112 @@ def test_large_data_keep_one_byte_per_row_between_the_path_steps(monkeypatch):
     assert peak < 60 * n  # bytes
 
 
+def record_path_data(monkeypatch):
+    """The rows and weights each path's folds were made of."""
+    seen = []
+    fold = _auto_alpha._Fold
+
+    class Recording(fold):
+        def __init__(self, config, X, Y, sides, params, subsets):
+            train, share = sides()
+            seen.append((X.shape[0], float(train.sum() + share.sum()), X.dtype))
+            super().__init__(config, X, Y, sides, params, subsets)
+
+    monkeypatch.setattr(_auto_alpha, "_Fold", Recording)
+    return seen
+
+
+def test_the_path_runs_on_a_hashed_subsample_of_large_data(monkeypatch):
+    monkeypatch.setattr(_auto_alpha, "PATH_ROWS", 200)
+    X, y = make_classification(n_samples=2000, n_features=5, random_state=0)
+    seen = record_path_data(monkeypatch)
+    clf = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X, y)
+    rows = seen[0][0]
+    assert 150 < rows < 250 and clf.alpha_ in _auto_alpha.AUTO_ALPHAS
+    # Integer weights draw the same rows as the repeated rows they stand
+    # for (a row's copies share its hash), and give the same model.
+    rng = np.random.RandomState(0)
+    sw = rng.randint(0, 3, size=len(y))
+    repeat = rng.permutation(np.repeat(np.arange(len(y)), sw))
+    weighted = TwoLayerClassifier(n_hidden=4, random_state=0)
+    weighted.fit(X, y, sample_weight=sw)
+    repeated = TwoLayerClassifier(n_hidden=4, random_state=0).fit(X[repeat], y[repeat])
+    assert seen[1][:2] == seen[2][:2]
+    assert_same_model(weighted, repeated)
+    assert weighted.alpha_path_ == repeated.alpha_path_
+
+
+def test_subsample_counts_distinct_rows_of_positive_weight():
+    hashes = np.repeat(np.arange(1, 101, dtype=np.uint64) * np.uint64(2**57), 5)
+    assert _auto_alpha.subsample(hashes, rows=100) is None  # 100 distinct
+    keep = _auto_alpha.subsample(hashes, rows=50)
+    assert keep.shape == hashes.shape
+    # A row and its repeats are kept, or not, together.
+    assert np.all(keep.reshape(100, 5).all(axis=1) == keep.reshape(100, 5).any(axis=1))
+    positive = np.arange(500) < 250  # 50 distinct rows with weight
+    assert _auto_alpha.subsample(hashes, positive, rows=50) is None
+
+
+def test_the_path_computes_in_float32_unless_the_values_are_too_large(
+    data, monkeypatch
+):
+    X, y = data
+    seen = record_path_data(monkeypatch)
+    TwoLayerClassifier(random_state=0).fit(X, y)
+    TwoLayerClassifier(random_state=0).fit(X * 1e20, y)
+    assert [dtype for *_, dtype in seen] == [np.float32] * 3 + [np.float64] * 3
+
+
+def test_the_final_lbfgs_fit_starts_from_the_folds_mean(data, monkeypatch):
+    X, y = data
+    starts, choices = [], []
+    lbfgs, choose = _training.lbfgs, _training.choose_alpha
+
+    def recording_lbfgs(fun, theta, **kwargs):
+        starts.append(theta.copy())
+        return lbfgs(fun, theta, **kwargs)
+
+    def recording_choice(*args):
+        choices.append(choose(*args))
+        return choices[-1]
+
+    monkeypatch.setattr(_training, "lbfgs", recording_lbfgs)
+    monkeypatch.setattr(_training, "choose_alpha", recording_choice)
+    TwoLayerClassifier(random_state=0).fit(X, y)
+    np.testing.assert_array_equal(starts[0], choices[0].start.astype(X.dtype))
+
+
 def test_unmerged_rows_keep_their_weight_in_one_fold():
     X = np.arange(8.0).reshape(4, 2)
     Y = np.zeros((4, 1))
     weight = np.array([1.0, 3.0, 2.5, 0.0])
-    shares = _auto_alpha.fold_shares(X, Y, weight, b"key", 3, deal=False)
+    offset = _auto_alpha.fold_offsets(_auto_alpha.row_hashes(X, Y, b"key"), 3)
+    shares = _auto_alpha.fold_shares(offset, weight, 3, deal=False)
     np.testing.assert_array_equal(shares.sum(axis=1), weight)
     assert np.all((shares == 0) | (shares == weight[:, None]))
     # A weight of at most 1 is in the same fold either way.
-    dealt = _auto_alpha.fold_shares(X, Y, weight, b"key", 3)
+    dealt = _auto_alpha.fold_shares(offset, weight, 3)
     np.testing.assert_array_equal(shares[0], dealt[0])
 
 
-def test_an_interrupt_during_the_path_abandons_the_fit(data, monkeypatch):
+@pytest.mark.parametrize("where", ["loss", "solver"])
+def test_an_interrupt_during_the_path_abandons_the_fit(data, monkeypatch, where):
     X, y = data
     clf = TwoLayerClassifier(random_state=0).fit(X, y)
     before = [w.copy() for w in weights(clf)], clf.alpha_path_
 
-    class Interrupt(_auto_alpha._Fold):
-        def step(self, alpha):
+    if where == "loss":  # between two evaluations of a step
+
+        def interrupted(self, alpha):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(_auto_alpha, "_Fold", Interrupt)
+        monkeypatch.setattr(_auto_alpha._Fold, "loss", interrupted)
+    else:  # inside L-BFGS, which stops and says so
+
+        def interrupted(fun, theta, **kwargs):
+            return SolverResult(theta, 1, [1.0], interrupted=True)
+
+        monkeypatch.setattr(_auto_alpha, "lbfgs", interrupted)
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X[:80], y[:80])
     for a, b in zip(weights(clf), before[0]):
@@ -308,5 +449,12 @@ def test_sparse_rows_hash_like_dense_ones():
 
     X = np.array([[0.0, 1.5, 0.0], [2.0, 0.0, -1.0], [0.0, 0.0, 0.0]])
     Y = np.eye(3)[[0, 1, 2]]
-    dense = list(_auto_alpha._row_bytes(X, Y))
-    assert list(_auto_alpha._row_bytes(sp.csc_matrix(X), Y)) == dense
+    dense = _auto_alpha.row_hashes(X, Y, b"key")
+    for kind in (sp.csr_matrix, sp.csc_matrix):
+        sparse = kind(X)
+        np.testing.assert_array_equal(_auto_alpha.row_hashes(sparse, Y, b"key"), dense)
+    # An explicitly stored zero is no feature.
+    stored = sp.csr_matrix((np.array([0.0, 1.5]), ([0, 0], [0, 1])), shape=(1, 3))
+    np.testing.assert_array_equal(
+        _auto_alpha.row_hashes(stored, Y[:1], b"key"), dense[:1]
+    )
