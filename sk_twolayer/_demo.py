@@ -1,10 +1,12 @@
 """The comparison demo behind ``python -m sk_twolayer``.
 
 Fits LogisticRegression, the course's network, TwoLayerClassifier with its
-defaults and MLPClassifier with its defaults on one data set (every model
-behind a StandardScaler), prints a table of their train and test accuracy,
-fit time and iterations, and, when matplotlib is installed, draws their
-decision boundaries side by side as the course does. ``--hidden`` adds the
+defaults, TwoLayerClassifier with ``n_hidden`` chosen by GridSearchCV (the
+way a user tunes it) and MLPClassifier with its defaults on one data set
+(every model behind a StandardScaler), prints a table of their train and
+test accuracy, fit time and iterations (and the search's chosen width),
+and, when matplotlib is installed, draws their decision boundaries side by
+side as the course does. ``--hidden`` adds the
 course's hidden-size sweep, with its own table and figure.
 
 matplotlib and rich are optional: they are imported only by the functions
@@ -33,7 +35,7 @@ from sklearn.datasets import (
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -93,12 +95,28 @@ def course_network(n_hidden=4):
     )
 
 
+#: The widths the comparison's GridSearchCV tries.
+SEARCH_WIDTHS = [1, 2, 4, 8, 16, 32]
+
+
+def searched_network(seed):
+    """TwoLayerClassifier with ``n_hidden`` chosen by GridSearchCV, as a user
+    tunes it: 3 shuffled stratified folds (the flower comes ordered by
+    petal), refitted on all the training rows at the best width."""
+    return GridSearchCV(
+        TwoLayerClassifier(random_state=seed),
+        {"n_hidden": SEARCH_WIDTHS},
+        cv=StratifiedKFold(3, shuffle=True, random_state=seed),
+    )
+
+
 def comparison_models(seed):
     """The models of the comparison, by name (each gets a StandardScaler)."""
     return {
         "LogisticRegression()": LogisticRegression(max_iter=1000),
         "course network (n_h=4, gd)": course_network(4),
         "TwoLayerClassifier()": TwoLayerClassifier(random_state=seed),
+        "GridSearchCV(TwoLayerClassifier())": searched_network(seed),
         "MLPClassifier()": MLPClassifier(random_state=seed),
     }
 
@@ -231,11 +249,19 @@ class Result:
     seconds: float = math.nan
     n_iter: int | None = None
     error: str | None = None
+    chosen: str | None = None  # a search's best parameters
 
 
 def _n_iter(estimator):
+    estimator = getattr(estimator, "best_estimator_", estimator)
     n_iter = getattr(estimator, "n_iter_", None)
     return None if n_iter is None else int(np.max(n_iter))
+
+
+def _chosen(estimator):
+    """What a search chose, e.g. ``"n_hidden=8"`` (None for other models)."""
+    best = getattr(estimator, "best_params_", None)
+    return None if best is None else ", ".join(f"{k}={v}" for k, v in best.items())
 
 
 def fit_one(name, model, X_train, y_train, X_test, y_test):
@@ -257,10 +283,11 @@ def fit_one(name, model, X_train, y_train, X_test, y_test):
         pipe.score(X_test, y_test),
         seconds,
         _n_iter(pipe[-1]),
+        chosen=_chosen(pipe[-1]),
     )
 
 
-WIDTH = 34
+WIDTH = 36
 HEADER = (
     f"{'model':<{WIDTH}} {'train acc':>9} {'test acc':>9} {'fit (s)':>8} {'n_iter_':>8}"
 )
@@ -270,9 +297,10 @@ def format_row(r):
     if r.error is not None:
         return f"{r.name:<{WIDTH}} failed: {r.error}"
     n_iter = "-" if r.n_iter is None else str(r.n_iter)
+    chosen = "" if r.chosen is None else f"  best {r.chosen}"
     return (
         f"{r.name:<{WIDTH}} {r.train:>9.3f} {r.test:>9.3f} "
-        f"{r.seconds:>8.2f} {n_iter:>8}"
+        f"{r.seconds:>8.2f} {n_iter:>8}{chosen}"
     )
 
 
@@ -372,7 +400,8 @@ def _draw_boundary(ax, result, data, classes, grid):
 def _panel_title(r):
     if r.error is not None:
         return f"{r.name}\nfailed"
-    return f"{r.name}\ntrain {r.train:.3f}, test {r.test:.3f}"
+    chosen = "" if r.chosen is None else f" ({r.chosen})"
+    return f"{r.name}{chosen}\ntrain {r.train:.3f}, test {r.test:.3f}"
 
 
 def plot_models(results, data, path, description):

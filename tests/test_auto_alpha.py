@@ -377,18 +377,20 @@ def test_subsample_counts_distinct_rows_of_positive_weight():
     assert _auto_alpha.subsample(hashes, positive, rows=50) is None
 
 
-def test_the_path_computes_in_float32_unless_the_values_are_too_large(
-    data, monkeypatch
-):
+def test_the_path_computes_in_float32_when_it_only_ranks_alphas(data, monkeypatch):
     X, y = data
     seen = record_path_data(monkeypatch)
     TwoLayerClassifier(random_state=0).fit(X, y)
-    TwoLayerClassifier(random_state=0).fit(X * 1e20, y)
-    assert [dtype for *_, dtype in seen] == [np.float32] * 3 + [np.float64] * 3
+    TwoLayerClassifier(random_state=0).fit(X * 1e20, y)  # beyond float32
+    monkeypatch.setattr(_auto_alpha, "PATH_ROWS", 50)  # the path seeds the fit
+    TwoLayerClassifier(random_state=0).fit(X, y)
+    dtypes = [dtype for *_, dtype in seen]
+    assert dtypes == [np.float32] * 3 + [np.float64] * 6
 
 
-def test_the_final_lbfgs_fit_starts_from_the_folds_mean(data, monkeypatch):
-    X, y = data
+def recorded_starts(monkeypatch):
+    """The first theta each lbfgs call of the final fit starts from, and the
+    path's choices."""
     starts, choices = [], []
     lbfgs, choose = _training.lbfgs, _training.choose_alpha
 
@@ -402,8 +404,27 @@ def test_the_final_lbfgs_fit_starts_from_the_folds_mean(data, monkeypatch):
 
     monkeypatch.setattr(_training, "lbfgs", recording_lbfgs)
     monkeypatch.setattr(_training, "choose_alpha", recording_choice)
+    return starts, choices
+
+
+def test_the_final_fit_starts_from_the_initial_weights(data, monkeypatch):
+    X, y = data
+    starts, choices = recorded_starts(monkeypatch)
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    assert choices[0].start is None
+    init = TwoLayerClassifier(alpha=clf.alpha_, max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        init.fit(X, y)
+    np.testing.assert_array_equal(starts[0], starts[1])  # the same start
+
+
+def test_on_subsampled_data_the_final_fit_starts_from_the_folds_mean(data, monkeypatch):
+    X, y = data
+    monkeypatch.setattr(_auto_alpha, "PATH_ROWS", 50)
+    starts, choices = recorded_starts(monkeypatch)
     TwoLayerClassifier(random_state=0).fit(X, y)
-    np.testing.assert_array_equal(starts[0], choices[0].start.astype(X.dtype))
+    np.testing.assert_array_equal(starts[0], choices[0].start)
 
 
 def test_unmerged_rows_keep_their_weight_in_one_fold():

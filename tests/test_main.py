@@ -15,6 +15,7 @@ MODELS = (
     "LogisticRegression()",
     "course network (n_h=4, gd)",
     "TwoLayerClassifier()",
+    "GridSearchCV(TwoLayerClassifier())",
     "MLPClassifier()",
 )
 
@@ -28,14 +29,16 @@ def has_matplotlib():
 
 
 def table_rows(out):
-    """model name -> (train acc, test acc, fit seconds, n_iter) from the tables."""
+    """model name -> (train acc, test acc, fit seconds, n_iter[, chosen])
+    from the tables (a search's row ends with ``best NAME=VALUE``)."""
     rows = {}
     for line in out.splitlines():
         name, _, numbers = line.partition("  ")
         fields = numbers.split()
-        if len(fields) == 4 and fields[0][0].isdigit():
+        chosen = fields[5:] if fields[4:5] == ["best"] else None
+        if len(fields) in (4, 6) and fields[0][0].isdigit():
             train, test, seconds = map(float, fields[:3])
-            rows[name.strip()] = (train, test, seconds, fields[3])
+            rows[name.strip()] = (train, test, seconds, fields[3], *(chosen or []))
     return rows
 
 
@@ -68,6 +71,9 @@ def test_default_run_prints_the_table_and_writes_the_figure(capsys, tmp_path):
     assert rows["course network (n_h=4, gd)"][0] > 0.85
     assert rows["course network (n_h=4, gd)"][3] == "10000"
     assert all(0 <= r[0] <= 1 and 0 <= r[1] <= 1 and r[2] >= 0 for r in rows.values())
+    # The searched network names the width it chose.
+    name, width = rows["GridSearchCV(TwoLayerClassifier())"][4].split("=")
+    assert name == "n_hidden" and int(width) in _demo.SEARCH_WIDTHS
     figure = tmp_path / "flower_models.png"
     if has_matplotlib():
         assert_png(figure)
