@@ -244,7 +244,8 @@ class _Fold:
 
     def step(self, alpha):
         """Carry the fold's fit on to ``alpha`` (warm) and return Σ share ·
-        cross-entropy over its validation rows."""
+        loss (the output's: cross-entropy, squared error) over its validation
+        rows."""
         config = self.config
         X, Y, share = self.val
         train_weight = self.train_weight
@@ -274,4 +275,4 @@ class _Fold:
         dims = X.shape[1], config.n_hidden, Y.shape[1]
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = _blocks.logits(X, *net.unpack(self.theta, *dims), config.activation)
-            return net.total_cross_entropy(Z2, Y, share, config.output)
+            return net.total_loss(Z2, Y, share, config.output)

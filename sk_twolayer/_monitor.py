@@ -112,7 +112,7 @@ class Monitor:
         W1, b1, W2, b2 = net.unpack(theta, self.n_x, config.n_hidden, self.n_y)
         W1 = transpose_ready(X, W1)
         _, Z2 = net.forward(X, W1, b1, W2, b2, config.activation)
-        loss = w @ net.cross_entropy(Z2, Y, config.output) / w.sum()
+        loss = w @ net.sample_loss(Z2, Y, config.output) / w.sum()
         A2 = net.probabilities(Z2, config.output)
         correct = net.decide(A2, config.output) == net.decide(Y, config.output)
         if correct.ndim == 2:  # sigmoid units: every label right
