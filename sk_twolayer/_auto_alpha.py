@@ -1,7 +1,8 @@
 """``alpha="auto"``: the L2 strength chosen from the training data.
 
 A warm-started path over an ascending ladder of alphas (``AUTO_ALPHAS``),
-scored by the held-out cross-entropy on ``N_FOLDS`` internal folds, as
+scored by the held-out loss (cross-entropy; for regression the squared error
+of the standardized targets) on ``N_FOLDS`` internal folds, as
 LogisticRegressionCV scores its path over C. For each fold, the fit at one
 alpha starts from the fit at the previous, weaker one and runs at most
 ``PATH_STEP`` L-BFGS iterations: each step shrinks a fitted network towards
@@ -46,7 +47,7 @@ from . import _network as net
 from ._blocks import FullBatchLoss
 from ._problem import normalized_weights
 from ._solvers import DivergenceError, lbfgs
-from ._targets import log_priors
+from ._targets import best_constant_bias
 
 #: The ladder of alphas, weakest first (the path is warm-started upwards).
 AUTO_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -119,8 +120,8 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     the ladder, and ``{alpha: mean validation cross-entropy}`` for every
     alpha of the ladder. X, Y, sample_weight are the merged training rows
     (weights None when all are 1); ``params`` the fit's initial W1, b1, W2,
-    b2 (each fold starts from them, its output biases set to its own class
-    log-priors with ``init="glorot"``); ``key`` seeds the fold hash (bytes).
+    b2 (each fold starts from them, its output biases set to its own best
+    constant with ``init="glorot"``); ``key`` seeds the fold hash (bytes).
     """
     # canonical_rows merged the rows, or (over the limit) left them as given.
     nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
@@ -236,7 +237,7 @@ class _Fold:
         self.train_weight, self.scale = normalized_weights(train_weight)
         W1, b1, W2, b2 = params
         if config.init == "glorot":
-            b2 = log_priors(Y_train, self.train_weight, config.output)
+            b2 = best_constant_bias(Y_train, self.train_weight, config.output)
             b2 = b2.astype(X.dtype)
         self.theta = net.pack(W1, b1, W2, b2, dtype=X.dtype)
         if self.sides is not None:

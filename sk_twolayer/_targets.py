@@ -1,11 +1,18 @@
-"""Labels to targets: the 0/1 matrix Y, the classes, the output unit, and the
-class and sample weights.
+"""y to the targets Y the network trains on, with what describes them: the
+output unit, the sample weights, how validation is scored, and the mean
+target (the best constant model).
 
-Functions of arrays and a fitted ``LabelBinarizer``; the estimator stores
-what :func:`encode` returns. A regressor would have no use for this module:
-its Y is y itself, with the ``"identity"`` output.
+Classification (:func:`encode`): labels to the 0/1 matrix Y, the classes,
+the class and sample weights; sigmoid or softmax units, scored by accuracy.
+
+Functions of arrays (and a fitted ``LabelBinarizer``); the estimator stores
+what :func:`encode` returns. Sums that set a fit's
+start are exact whatever the order of the rows and whether a weight is a
+weight or repeated rows (:func:`class_priors`, :func:`exact_weighted_sums`):
+a last bit that depended on either would change the whole solver path.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -13,6 +20,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from . import _network as net
 from ._sklearn_private import _check_sample_weight
 
 SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
@@ -35,6 +43,20 @@ class Targets(NamedTuple):
         """The output unit: softmax for several classes, sigmoid units for
         two classes (one unit) and for multilabel targets."""
         return "softmax" if self.encoder.y_type_ == "multiclass" else "sigmoid"
+
+    @property
+    def score(self):
+        """The validation score of early stopping: :func:`accuracy`."""
+        return accuracy
+
+    def to_model(self, params):
+        """The model's W1, b1, W2, b2 from the trained ones: the same (the
+        targets are the labels' 0/1 codes)."""
+        return params
+
+    def from_model(self, params):
+        """The weights to train on from the model's: the same."""
+        return params
 
 
 def encode(y, X, sample_weight, class_weight, encoder=None, partial=False):
@@ -192,23 +214,91 @@ def power_of_two_scaled(weight):
     return np.ldexp(weight, -int(np.frexp(weight.max())[1]))
 
 
-def log_priors(Y, sample_weight, output):
-    """Output biases of the best constant model: the class log-priors
-    (log-odds for sigmoid units)."""
+def class_priors(Y, sample_weight):
+    """The (weighted) share of each class, the mean of the 0/1 targets Y."""
     if sample_weight is None:
-        p = Y.mean(axis=0, dtype=np.float64)  # counts: exact in any order
-    else:
-        # Each sum taken over its weights sorted, so that it rounds the same
-        # for any order of the rows: a last bit of b2 that depended on the
-        # order would change the whole solver path (w @ Y did, by 1e-7 in
-        # float32, and 15 gd steps grew it to 7e-5).
-        w = power_of_two_scaled(sample_weight)
-        total = np.sort(w).sum(dtype=np.float64)
-        p = np.array(
-            [np.sort(w[Y[:, k] > 0]).sum(dtype=np.float64) for k in range(Y.shape[1])]
-        )
-        p /= total
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    if output == "softmax":
-        return np.log(p)
-    return np.log(p) - np.log1p(-p)
+        return Y.mean(axis=0, dtype=np.float64)  # counts: exact in any order
+    # Each sum taken over its weights sorted, so that it rounds the same for
+    # any order of the rows: a last bit of b2 that depended on the order
+    # would change the whole solver path (w @ Y did, by 1e-7 in float32, and
+    # 15 gd steps grew it to 7e-5).
+    w = power_of_two_scaled(sample_weight)
+    total = np.sort(w).sum(dtype=np.float64)
+    p = np.array(
+        [np.sort(w[Y[:, k] > 0]).sum(dtype=np.float64) for k in range(Y.shape[1])]
+    )
+    return p / total
+
+
+def accuracy(Z2, Y, sample_weight, output):
+    """Weighted accuracy of the logits Z2 against the 0/1 targets Y, by
+    ``predict``'s rule (:func:`_network.decide`); for sigmoid units a row is
+    right when every label is. Writes over Z2."""
+    A2 = net.probabilities(Z2, output)
+    correct = net.decide(A2, output) == net.decide(Y, output)
+    if correct.ndim == 2:  # sigmoid units: every label right
+        correct = np.all(correct, axis=1)
+    w = sample_weight
+    return float(w @ correct / w.sum())
+
+
+def exact_weighted_sums(V, weight):
+    """Σ_i w_i V_ik for each column k, exactly rounded (math.fsum over the
+    exact products, :func:`two_product`), hence the same for any order of
+    the rows and for an integer weight as for that many copies of a row.
+    ``weight`` None: all 1. Needs |V|, |w| ≤ 1 (no overflow in the split)."""
+    sums = np.empty(V.shape[1])
+    for k in range(V.shape[1]):
+        if weight is None:
+            sums[k] = math.fsum(V[:, k].tolist())
+        else:
+            product, error = two_product(weight, V[:, k])
+            sums[k] = math.fsum(product.tolist() + error.tolist())
+    return sums
+
+
+def two_product(a, b):
+    """``p, e`` with p = fl(a·b) and p + e = a·b exactly (Dekker's product,
+    Veltkamp's split; exact unless e underflows)."""
+    p = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return p, e
+
+
+def _split(a):
+    """a = hi + lo, each of at most 26 significant bits."""
+    c = 134217729.0 * a  # 2^27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def target_means(Y, sample_weight):
+    """The weighted mean of each column of the continuous targets Y, exact
+    (:func:`exact_weighted_sums`)."""
+    Y = np.asarray(Y, dtype=np.float64)
+    top = float(np.abs(Y).max()) if Y.size else 0.0
+    shift = int(np.frexp(top)[1]) if top > 0 else 0
+    w = None
+    if sample_weight is not None:
+        w = power_of_two_scaled(sample_weight).astype(np.float64)
+    total = len(Y) if w is None else math.fsum(w.tolist())
+    return np.ldexp(exact_weighted_sums(np.ldexp(Y, -shift), w) / total, shift)
+
+
+# --- the best constant model ----------------------------------------------------
+
+#: Each output unit's mean target, the A2 of the best constant model.
+MEAN_TARGETS = {
+    "sigmoid": class_priors,
+    "softmax": class_priors,
+    "identity": target_means,
+}
+
+
+def best_constant_bias(Y, sample_weight, output):
+    """Output biases of the best constant model: the output's inverse link
+    of the (weighted) mean target — the class log-priors (log-odds for
+    sigmoid units), the mean for the identity unit (float64)."""
+    return net.INVERSE_LINKS[output](MEAN_TARGETS[output](Y, sample_weight))
