@@ -4,9 +4,13 @@ target (the best constant model).
 
 Classification (:func:`encode`): labels to the 0/1 matrix Y, the classes,
 the class and sample weights; sigmoid or softmax units, scored by accuracy.
+Regression (:func:`standardize`): y to Y standardized by its weighted mean
+and standard deviation, with the ``"identity"`` unit, scored by R²; the
+scaling is folded back into the model's output layer
+(:meth:`RegressionTargets.to_model`).
 
 Functions of arrays (and a fitted ``LabelBinarizer``); the estimator stores
-what :func:`encode` returns. Sums that set a fit's
+what :func:`encode` and :func:`standardize` return. Sums that set a fit's
 start are exact whatever the order of the rows and whether a weight is a
 weight or repeated rows (:func:`class_priors`, :func:`exact_weighted_sums`):
 a last bit that depended on either would change the whole solver path.
@@ -242,6 +246,128 @@ def accuracy(Z2, Y, sample_weight, output):
     return float(w @ correct / w.sum())
 
 
+# --- regression ---------------------------------------------------------------
+
+
+class RegressionTargets(NamedTuple):
+    """What a continuous y becomes for training: Y = (y − mean) / scale."""
+
+    #: The standardized targets, one column per output, in X's dtype.
+    Y: np.ndarray
+    #: The sample weights as given (checked, in X's dtype); None when all are 1.
+    sample_weight: np.ndarray | None
+    #: float64 arrays of shape (n_outputs,): Y = (y − mean) / scale.
+    mean: np.ndarray
+    scale: np.ndarray
+    #: No labels: the validation split is not stratified.
+    labels: None = None
+
+    @property
+    def output(self):
+        """The identity output unit, trained on the squared error."""
+        return "identity"
+
+    @property
+    def score(self):
+        """The validation score of early stopping: :func:`r2`."""
+        return r2
+
+    def to_model(self, params):
+        """The model's W1, b1, W2, b2 from the weights trained on the
+        standardized targets: ŷ = scale · (A1·W2ᵀ + b2) + mean, so that
+        ``W2_ = scale · W2``, ``b2_ = scale · b2 + mean`` and the four arrays
+        predict y in its own units."""
+        W1, b1, W2, b2 = params
+        scale, mean = self.scale, self.mean
+        W2_ = (scale[:, None] * W2).astype(W2.dtype, copy=False)
+        b2_ = (scale * b2 + mean).astype(b2.dtype, copy=False)
+        return W1, b1, W2_, b2_
+
+    def from_model(self, params):
+        """The inverse of :meth:`to_model`, to continue training a fitted
+        model (warm_start, partial_fit), exact to rounding."""
+        W1, b1, W2, b2 = params
+        scale, mean = self.scale, self.mean
+        W2s = (W2 / scale[:, None]).astype(W2.dtype, copy=False)
+        b2s = ((b2 - mean) / scale).astype(b2.dtype, copy=False)
+        return W1, b1, W2s, b2s
+
+
+def standardize(y, X, sample_weight, scaling=None, what="fit"):
+    """The regression targets of a numeric y (1-D or 2-D), in X's dtype.
+
+    ``scaling`` is the ``(mean, scale)`` of an earlier fit to continue in
+    (warm_start, partial_fit: ``what`` names the caller in errors); None
+    computes it from y and the weights (:func:`target_scaling`).
+    """
+    if y.dtype.kind not in "biuf":
+        raise ValueError(
+            f"TwoLayerRegressor needs a numeric y; y has dtype {y.dtype} "
+            "(encode categories as numbers, or use TwoLayerClassifier)."
+        )
+    y = np.asarray(y, dtype=np.float64)
+    y = y.reshape(len(y), -1)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight sums to zero: no sample has any weight.")
+    if scaling is None:
+        mean, scale = target_scaling(y, sample_weight)
+    else:
+        mean, scale = scaling
+        if y.shape[1] != len(mean):
+            raise ValueError(
+                f"{what}: y has {y.shape[1]} output(s) but the model was fitted "
+                f"on {len(mean)}; refit from scratch to change the outputs."
+            )
+    with np.errstate(over="ignore", invalid="ignore"):
+        Y = (y - mean) / scale
+    if not np.isfinite(Y).all():
+        raise ValueError(
+            f"{what}: (y − mean) / scale overflows float64 (mean "
+            f"{mean.tolist()}, scale {scale.tolist()}): y's values are too far "
+            "apart, or too far from those of the fit being continued. Rescale y."
+        )
+    return RegressionTargets(Y.astype(X.dtype), sample_weight, mean, scale)
+
+
+def target_scaling(y, sample_weight):
+    """``mean, scale``: y's weighted mean and standard deviation per output
+    (float64 arrays), the sums exact (:func:`exact_weighted_sums`), so
+    that an integer weight gives bit for bit the scaling of repeated rows.
+
+    An output of constant y (a standard deviation at the rounding of the
+    mean, 4 ε of its largest value) is scaled by |mean| instead, 1 for a
+    constant 0: y in other units still gives the same standardized targets.
+    """
+    # Computed on each output times 2^−k, its largest value then in
+    # [0.5, 1), exactly: no square overflows, the exact products
+    # (two_product) have the range they need, and mean and deviation are
+    # scaled back exactly at the end. The deviation is at most the largest
+    # value, so it stays finite.
+    ys, shift = _power_of_two_columns(y)
+    w = None if sample_weight is None else power_of_two_scaled(sample_weight)
+    w = None if w is None else w.astype(np.float64)
+    total = len(y) if w is None else math.fsum(w.tolist())
+    mean = exact_weighted_sums(ys, w) / total
+    deviation = np.square(ys - mean)
+    std = np.sqrt(exact_weighted_sums(deviation, w) / total)
+    constant = std <= 4 * np.finfo(np.float64).eps * np.abs(ys).max(axis=0)
+    scale = np.ldexp(np.where(constant, np.abs(mean), std), shift)
+    scale[scale == 0] = 1.0
+    return np.ldexp(mean, shift), scale
+
+
+def _power_of_two_columns(V):
+    """V with each column scaled by a power of two to a largest magnitude in
+    [0.5, 1) (exact; a column of zeros as it is), and the exponents."""
+    top = np.abs(V).max(axis=0)
+    shift = np.where(top > 0, np.frexp(top)[1], 0)
+    return np.ldexp(V, -shift), shift
+
+
 def exact_weighted_sums(V, weight):
     """Σ_i w_i V_ik for each column k, exactly rounded (math.fsum over the
     exact products, :func:`two_product`), hence the same for any order of
@@ -277,14 +403,27 @@ def _split(a):
 def target_means(Y, sample_weight):
     """The weighted mean of each column of the continuous targets Y, exact
     (:func:`exact_weighted_sums`)."""
-    Y = np.asarray(Y, dtype=np.float64)
-    top = float(np.abs(Y).max()) if Y.size else 0.0
-    shift = int(np.frexp(top)[1]) if top > 0 else 0
+    Ys, shift = _power_of_two_columns(np.asarray(Y, dtype=np.float64))
     w = None
     if sample_weight is not None:
         w = power_of_two_scaled(sample_weight).astype(np.float64)
     total = len(Y) if w is None else math.fsum(w.tolist())
-    return np.ldexp(exact_weighted_sums(np.ldexp(Y, -shift), w) / total, shift)
+    return np.ldexp(exact_weighted_sums(Ys, w) / total, shift)
+
+
+def r2(Z2, Y, sample_weight, output="identity"):
+    """R² of the predictions Z2 (A2 = Z2) of Y, weighted, averaged over the
+    outputs, as ``sklearn.metrics.r2_score``: 1 − Σ w (y − ŷ)² / Σ w (y − ȳ)²;
+    an output whose Y is constant scores 1 when predicted exactly, else 0.
+    Unchanged by y's units, so it may be taken on the standardized targets."""
+    w = np.asarray(sample_weight, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    residual = w @ np.square(Y - Z2)
+    total = w @ np.square(Y - (w @ Y) / w.sum())
+    scores = np.where(residual == 0, 1.0, 0.0)
+    varied = total > 0
+    scores[varied] = 1 - residual[varied] / total[varied]
+    return float(scores.mean())
 
 
 # --- the best constant model ----------------------------------------------------
