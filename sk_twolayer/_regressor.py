@@ -19,7 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from ._base import MatrixLike, TwoLayerBase, _check_partial_fit_solver
 from ._callbacks import open_callback_context
 from ._sklearn_private import _fit_context
-from ._targets import standardize
+from ._targets import check_validation_size, standardize
 
 
 class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
@@ -463,6 +463,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     def _targets(self, X, y, sample_weight, warm, classes, partial):
         scaling = (self._target_mean, self._target_scale) if warm else None
         targets = standardize(y, X, sample_weight, scaling, what=warm or "fit")
+        if self.early_stopping and not partial:
+            check_validation_size(
+                targets.sample_weight, len(y), self.validation_fraction
+            )
         self._target_mean, self._target_scale = targets.mean, targets.scale
         self.out_activation_ = targets.output
         self.n_outputs_ = targets.Y.shape[1]

@@ -411,6 +411,22 @@ def target_means(Y, sample_weight):
     return np.ldexp(exact_weighted_sums(Ys, w) / total, shift)
 
 
+def check_validation_size(sample_weight, n_samples, fraction):
+    """early_stopping's validation rows (those of positive weight, split as
+    ``train_test_split`` does: ``ceil(fraction · n)``) must be at least 2,
+    for R² to be defined, as MLPRegressor requires."""
+    if sample_weight is not None:
+        n_samples = int(np.count_nonzero(sample_weight > 0))
+    n_validation = math.ceil(fraction * n_samples)
+    if n_validation < 2:
+        raise ValueError(
+            f"The validation set is too small for early_stopping: "
+            f"validation_fraction={fraction} of {n_samples} samples of positive "
+            f"weight gives {n_validation}, and R² needs at least 2. Raise "
+            "validation_fraction, pass more samples, or set early_stopping=False."
+        )
+
+
 def r2(Z2, Y, sample_weight, output="identity"):
     """R² of the predictions Z2 (A2 = Z2) of Y, weighted, averaged over the
     outputs, as ``sklearn.metrics.r2_score``: 1 − Σ w (y − ŷ)² / Σ w (y − ȳ)²;
