@@ -350,7 +350,7 @@ def target_scaling(y, sample_weight):
     ys, shift = _power_of_two_columns(y)
     w = None if sample_weight is None else power_of_two_scaled(sample_weight)
     w = None if w is None else w.astype(np.float64)
-    total = len(y) if w is None else math.fsum(w.tolist())
+    total = len(y) if w is None else exact_sum(w)
     mean = exact_weighted_sums(ys, w) / total
     deviation = np.square(ys - mean)
     std = np.sqrt(exact_weighted_sums(deviation, w) / total)
@@ -369,18 +369,49 @@ def _power_of_two_columns(V):
 
 
 def exact_weighted_sums(V, weight):
-    """Σ_i w_i V_ik for each column k, exactly rounded (math.fsum over the
-    exact products, :func:`two_product`), hence the same for any order of
-    the rows and for an integer weight as for that many copies of a row.
-    ``weight`` None: all 1. Needs |V|, |w| ≤ 1 (no overflow in the split)."""
+    """Σ_i w_i V_ik for each column k, exactly rounded (the exact products,
+    :func:`two_product`, summed exactly, :func:`exact_sum`), hence the same
+    for any order of the rows and for an integer weight as for that many
+    copies of a row. ``weight`` None: all 1. Needs |V|, |w| ≤ 1 (no
+    overflow in the split)."""
     sums = np.empty(V.shape[1])
     for k in range(V.shape[1]):
         if weight is None:
-            sums[k] = math.fsum(V[:, k].tolist())
+            sums[k] = exact_sum(V[:, k])
         else:
             product, error = two_product(weight, V[:, k])
-            sums[k] = math.fsum(product.tolist() + error.tolist())
+            sums[k] = math.fsum(_exact_parts(product) + _exact_parts(error))
     return sums
+
+
+def exact_sum(values):
+    """The sum of the float64 ``values``, exactly rounded (as ``math.fsum``,
+    several times faster on large arrays)."""
+    return math.fsum(_exact_parts(values))
+
+
+def _exact_parts(values):
+    """A few floats whose sum is exactly that of ``values`` (finite, |v| ≤ 1).
+
+    Rump, Ogita and Oishi's extraction ("Accurate floating-point summation",
+    2008): with σ a power of two above 4n·max|v|, ``q = (σ + v) − σ`` is v
+    rounded to a multiple of 2⁻⁵³σ, exactly, and v − q is exact too; every
+    partial sum of the q's is such a multiple below σ, so ``q.sum()`` is
+    exact in any order. Each pass takes about 50 − log2(n) bits off every
+    value; the remainders go to the next pass until none is left.
+    """
+    parts = []
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[v != 0]
+    while v.size:
+        top = float(np.abs(v).max())
+        exponent = math.frexp(top)[1] + max(v.size - 1, 1).bit_length() + 2
+        sigma = math.ldexp(1.0, exponent)
+        q = (sigma + v) - sigma
+        parts.append(float(q.sum()))
+        v = v - q
+        v = v[v != 0]
+    return parts
 
 
 def two_product(a, b):
@@ -407,7 +438,7 @@ def target_means(Y, sample_weight):
     w = None
     if sample_weight is not None:
         w = power_of_two_scaled(sample_weight).astype(np.float64)
-    total = len(Y) if w is None else math.fsum(w.tolist())
+    total = len(Y) if w is None else exact_sum(w)
     return np.ldexp(exact_weighted_sums(Ys, w) / total, shift)
 
 

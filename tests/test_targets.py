@@ -27,6 +27,29 @@ def test_two_product_is_exact():
         assert Fraction(hi) + Fraction(lo) == Fraction(x) * Fraction(y)
 
 
+@pytest.mark.parametrize(
+    "kind", ["normal", "wide exponents", "cancelling", "subnormal", "one value"]
+)
+def test_exact_sum_is_math_fsum(kind):
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 7, 1000, 50_000):
+        if kind == "normal":
+            x = rng.standard_normal(n)
+        elif kind == "wide exponents":
+            x = rng.standard_normal(n) * 2.0 ** rng.integers(-80, 0, n)
+        elif kind == "cancelling":
+            v = rng.standard_normal(n)
+            x = np.r_[v, -v, 1e-30 * rng.standard_normal(3)]
+        elif kind == "subnormal":
+            x = rng.uniform(-1, 1, n) * 2.0 ** rng.integers(-1074, 0, n)
+        else:
+            x = np.full(n, 0.1)
+        x = x / np.abs(x).max()
+        assert targets.exact_sum(x) == math.fsum(x.tolist())
+        assert targets.exact_sum(rng.permutation(x)) == targets.exact_sum(x)
+    assert targets.exact_sum(np.zeros(5)) == 0.0
+
+
 def test_exact_weighted_sums_are_correctly_rounded():
     rng = np.random.RandomState(1)
     V = rng.uniform(-1, 1, (300, 2))
