@@ -581,6 +581,29 @@ def test_extreme_targets_and_features_stay_finite_and_silent(friedman, solver):
         assert np.all(np.isfinite(reg.predict(1e150 * X)))
 
 
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inputs_near_the_float_limits_at_predict_are_silent(
+    friedman, activation, dtype
+):
+    X, y = friedman
+    reg = TwoLayerRegressor(activation=activation, max_iter=20, random_state=0)
+    reg.fit(X.astype(dtype), y)
+    big = np.finfo(dtype).max
+    rows = (
+        np.full((3, 5), big, dtype),
+        np.c_[np.full((3, 3), big), np.full((3, 2), -big)].astype(dtype),
+        np.array([[1e30, 1, 1, 1, 1], [-1e30, 1, 1, 1, 1]], dtype),
+    )
+    for X_big in rows:
+        try:
+            values = reg.predict(X_big)
+        except ValueError as exc:  # only relu can make inf − inf: it is named
+            assert activation == "relu" and "undefined" in str(exc)
+        else:
+            assert np.all(np.isfinite(values))  # clipped, never inf or NaN
+
+
 def test_convergence_warning_names_the_regressor(friedman):
     X, y = friedman
     for solver in SOLVERS:
