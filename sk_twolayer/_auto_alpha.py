@@ -97,6 +97,9 @@ def _row_bytes(X, Y):
     """Each row as bytes: the column indices of its nonzero features (int64),
     their values, its targets — the same for a dense row and its sparse
     (CSR or CSC) form, so that both give the same folds."""
+    # The targets at float32 precision: 0/1 labels are as they were, and the
+    # standardized targets of y in other units, equal to rounding, hash alike.
+    Y = Y.astype(np.float32).astype(Y.dtype)
     if sp.issparse(X):
         X = X.tocsr()
         for i, (a, b) in enumerate(zip(X.indptr[:-1], X.indptr[1:])):
