@@ -215,8 +215,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         the units of the standardized targets:
         ``J = (1/2m) Σ s ‖A2 − Y‖² + α/(2m) (‖W1‖² + ‖W2‖²)`` with
         ``Y = (y − mean) / scale`` and W2 the trained (unscaled) weights.
-        It does not change with y's units: 0.5 is the loss of the best
-        constant model of one output, and ``1 − 2 J`` is about the
+        It does not change with y's units: the best constant model's loss is
+        0.5 per output, and for one output ``1 − 2 J`` is about the
         training R² when alpha is small.
 
     loss_curve_ : list of float
@@ -262,8 +262,13 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     plus ``α W / m`` on the weight gradients. The fitted model stores
     ``W2_ = σ_y · W2`` and ``b2_ = σ_y · b2 + ȳ``, so that
     ``predict(X) = A1·W2_ᵀ + b2_``: a fit on ``c · y`` predicts ``c`` times
-    the values of a fit on ``y`` (exactly for a power of two ``c``, to
-    rounding otherwise). An output of constant y is scaled by ``|ȳ|``
+    the values of a fit on ``y``, bit for bit for a power of two ``c``.
+    Another ``c`` changes the last bits of the standardized targets;
+    ``alpha="auto"`` still deals the rows to the same folds (they are hashed
+    with their targets at float32 precision) and chooses the same alpha, and
+    the fit follows to the optimiser's sensitivity to rounding (on a
+    non-convex problem, L-BFGS paths that start a few ulps apart can end
+    some way apart). An output of constant y is scaled by ``|ȳ|``
     (1 when ȳ = 0) instead of its zero deviation. The mean and deviation are
     exactly rounded sums, whatever the row order, so an integer weight gives
     bit for bit the model of repeated rows for the full-batch solvers;
@@ -391,7 +396,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         >>> len(reg.loss_curve_) == reg.n_iter_, reg.n_outputs_
         (True, 1)
 
-        y's units do not matter: ``1e6 · y`` gives ``1e6 ·`` the predictions.
+        y's units do not matter: ``2**20 · y`` gives ``2**20 ·`` the
+        predictions, bit for bit (other factors: to rounding, see Notes).
 
         >>> big = TwoLayerRegressor(n_hidden=8, random_state=0).fit(X, 2**20 * y)
         >>> np.array_equal(big.predict(X), 2**20 * reg.predict(X))

@@ -395,6 +395,26 @@ def test_alpha_auto_is_chosen_by_held_out_squared_error(friedman):
     assert fixed.alpha_ == 0.7 and fixed.alpha_path_ is None
 
 
+def test_alpha_auto_folds_do_not_depend_on_y_units(friedman):
+    """The folds hash each row with its standardized targets, which y in
+    other units changes only in the last bits: hashed at float32 precision,
+    the rows land in the same folds, and the same alpha is chosen."""
+    from sk_twolayer._auto_alpha import fold_offsets
+    from sk_twolayer._targets import standardize
+
+    X, y = friedman
+    Y, Y_million = (standardize(c * y, X, None).Y for c in (1.0, 1e6))
+    assert not np.array_equal(Y, Y_million)  # the last bits differ
+    key = b"0123456789abcdef"
+    assert_array_equal(fold_offsets(X, Y, key, 3), fold_offsets(X, Y_million, key, 3))
+    a = TwoLayerRegressor(random_state=0).fit(X, y)
+    b = TwoLayerRegressor(random_state=0).fit(X, 1e6 * y)
+    assert a.alpha_ == b.alpha_
+    assert_allclose(
+        list(b.alpha_path_.values()), list(a.alpha_path_.values()), rtol=0.01
+    )
+
+
 def test_alpha_auto_is_deterministic(friedman):
     X, y = friedman
     a = TwoLayerRegressor(random_state=0).fit(X, y)
