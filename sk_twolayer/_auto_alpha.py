@@ -119,8 +119,8 @@ def _row_bytes(X, Y):
 
 
 def choose_alpha(config, X, Y, sample_weight, params, key):
-    """``alpha_, path``: the alpha of the lowest held-out cross-entropy on
-    the ladder, and ``{alpha: mean validation cross-entropy}`` for every
+    """``alpha_, path``: the alpha of the lowest held-out loss on the
+    ladder, and ``{alpha: mean validation loss}`` for every
     alpha of the ladder. X, Y, sample_weight are the merged training rows
     (weights None when all are 1); ``params`` the fit's initial W1, b1, W2,
     b2 (each fold starts from them, its output biases set to its own best
