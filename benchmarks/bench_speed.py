@@ -11,6 +11,9 @@ early stop), on the same standardised ``make_classification`` data:
 - mini-batch Adam, batch 200, shuffled;
 - ``predict_proba``: all rows at once (bulk) and one row per call;
 - the peak memory of ``fit`` (tracemalloc, which sees numpy's buffers);
+- TwoLayerRegressor against TwoLayerClassifier on the same X (speed parity):
+  a full-batch gd epoch and an Adam epoch, the regressor with as many
+  outputs as the classifier has output units;
 - with JAX installed (``pip install -e ".[benchmark]"``), the same network
   written the way a JAX user would (``JaxNetwork``: ``jax.jit`` over a
   ``jax.lax.scan``, ``jax.value_and_grad``), against ours and MLPClassifier,
@@ -57,7 +60,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from sk_twolayer import TwoLayerClassifier
+from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor
 
 HERE = Path(__file__).resolve().parent
 
@@ -247,6 +250,48 @@ def bench_adam(X, y, size, repeats):
     )
     assert est["ours"].n_iter_ == est["MLP"].n_iter_ == epochs
     return times
+
+
+def regression_targets(X, n_outputs):
+    """Continuous targets on X: one noisy nonlinear function of it per
+    output, in units far from 1 (the regressor standardizes them)."""
+    rng = np.random.RandomState(0)
+    Y = np.tanh(X[:, :n_outputs]) + 0.1 * rng.randn(X.shape[0], n_outputs)
+    Y = 1000 * Y + 50
+    return Y[:, 0] if n_outputs == 1 else Y
+
+
+def bench_regressor(X, y, size, repeats):
+    """Per-epoch time of the regressor and of the classifier on the same X:
+    full-batch gd and Adam (batch 200), each as (fit of E epochs − fit of 1)
+    / (E − 1), so that the fixed costs of a fit (validation, the target
+    encoding or scaling) stay out; the 1-epoch fits are returned too."""
+    n, d, h, k, gd_epochs, adam_epochs = size
+    Y = regression_targets(X, 1 if k == 2 else k)
+    tasks, fitted = {}, {}
+    for solver, make, epochs in (
+        ("gd", gd_estimators, gd_epochs),
+        ("adam", adam_estimators, max(adam_epochs, 2)),
+    ):
+        for E in (epochs, 1):
+            clf = make(n, h, E)["ours"]
+            params = clf.get_params()
+            del params["class_weight"]  # the classifier's own parameter
+            reg = TwoLayerRegressor(**params)
+            fitted[solver, E] = clf, reg
+            tasks[f"clf {solver} {E}"] = lambda c=clf: fit(c, X, y) and None
+            tasks[f"reg {solver} {E}"] = lambda r=reg: fit(r, X, Y) and None
+    times = interleaved(tasks, repeats)
+    result = {}
+    for solver, epochs in (("gd", gd_epochs), ("adam", max(adam_epochs, 2))):
+        clf, reg = fitted[solver, epochs]
+        assert clf.n_iter_ == reg.n_iter_ == epochs
+        assert reg.W2_.shape == clf.W2_.shape and reg.W1_.dtype == X.dtype
+        for name in ("clf", "reg"):
+            long_, one = times[f"{name} {solver} {epochs}"], times[f"{name} {solver} 1"]
+            result[f"{name} {solver}"] = (long_ - one) / (epochs - 1)
+            result[f"{name} {solver} 1"] = one
+    return result
 
 
 def bench_predict(fitted, X, repeats, single_rows):
@@ -676,6 +721,7 @@ def main(argv=None):
     memory_sizes = [20_000] if args.quick else BIG_MEMORY_SIZES
 
     gd_rows, adam_rows, predict_rows, memory_rows, lbfgs_rows = [], [], [], [], []
+    regressor_rows = []
     targets = {}
     started = time.perf_counter()
     for size in sizes:
@@ -727,6 +773,22 @@ def main(argv=None):
         )
         if size == adam_reference:
             targets[f"adam epoch / MLP, {name}"] = (a["ours"] / a["MLP"], 0.5)
+        for dtype in (np.float64, np.float32):
+            r = bench_regressor(X64.astype(dtype), y, size, repeats)
+            dt = np.dtype(dtype).name
+            regressor_rows.append(
+                f"| {name} | {dt} | {r['reg gd'] * 1e3:.3g} | {r['clf gd'] * 1e3:.3g} "
+                f"| **{ratio(r['reg gd'], r['clf gd'])}** "
+                f"| {r['reg adam'] * 1e3:.3g} | {r['clf adam'] * 1e3:.3g} "
+                f"| **{ratio(r['reg adam'], r['clf adam'])}** "
+                f"| {r['reg gd 1'] * 1e3:.3g} | {r['clf gd 1'] * 1e3:.3g} |"
+            )
+            if size == reference:
+                what = f"regressor gd epoch / classifier, {name}, {dt}"
+                targets[what] = (r["reg gd"] / r["clf gd"], 1.1)
+            if size == adam_reference:
+                what = f"regressor adam epoch / classifier, {name}, {dt}"
+                targets[what] = (r["reg adam"] / r["clf adam"], 1.1)
         if size in lbfgs_sizes:
             t, goal, reached, iters, ok = bench_lbfgs(
                 X64, y, size, repeats, 5 if args.quick else LBFGS_MLP_ITER
@@ -795,6 +857,22 @@ def main(argv=None):
         "| data | epochs | batches/epoch | ours ms/epoch | MLP ms/epoch | ours/MLP |",
         "|---|---|---|---|---|---|",
         *adam_rows,
+        "",
+        "## TwoLayerRegressor against TwoLayerClassifier, time per epoch",
+        "",
+        "The same X and network; the classifier on the labels, the regressor "
+        "on continuous targets with as many outputs as the classifier has "
+        "output units (1 for 2 classes). gd: the settings above; Adam: batch "
+        "200, shuffled. Both as (fit of E epochs − fit of 1) / (E − 1); the "
+        "1-epoch gd fits show the fixed costs (the regressor's include the "
+        "exact sums of its target scaling). Ratios are regressor / "
+        "classifier (1.1 is the parity target).",
+        "",
+        "| data | dtype | reg gd ms/epoch | clf gd ms/epoch | reg/clf "
+        "| reg Adam ms/epoch | clf Adam ms/epoch | reg/clf "
+        "| reg 1-epoch gd fit ms | clf 1-epoch gd fit ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *regressor_rows,
         "",
         "## L-BFGS: time to reach MLPClassifier's training loss (float64)",
         "",

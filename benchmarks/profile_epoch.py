@@ -153,7 +153,7 @@ class Block:
         loss = 0.0
         if logits is None:
             output = "sigmoid" if Z2.shape[1] == 1 else "softmax"
-            loss = net.total_cross_entropy(Z2, Y, None, output)
+            loss = net.total_loss(Z2, Y, None, output)
             tick("loss (cross-entropy sum)")
         output = net.sigmoid if Z2.shape[1] == 1 else net.softmax
         A2 = output(Z2, out=self.Z2[:m])
@@ -272,7 +272,7 @@ class Epoch:
         if shard_logits:  # the loss of the shard's rows at once
             output = "sigmoid" if self.Y.shape[1] == 1 else "softmax"
             Z2, Y = self.logits[start:stop], self.Y[start:stop]
-            loss = net.total_cross_entropy(Z2, Y, None, output)
+            loss = net.total_loss(Z2, Y, None, output)
             if clock:
                 clock("loss (cross-entropy sum)")
         return loss

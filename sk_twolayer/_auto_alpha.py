@@ -1,7 +1,8 @@
 """``alpha="auto"``: the L2 strength chosen from the training data.
 
 A warm-started path over the ladder of alphas (``AUTO_ALPHAS``), scored by
-the held-out cross-entropy on ``N_FOLDS`` internal folds, as
+the held-out loss (the cross-entropy; for regression the squared error of
+the standardized targets) on ``N_FOLDS`` internal folds, as
 LogisticRegressionCV scores its path over C. For each fold, the fit at one
 alpha starts from the fit at the previous, weaker one and runs at most
 ``PATH_STEP`` L-BFGS iterations (the first, from the initial weights,
@@ -71,7 +72,7 @@ from . import _network as net
 from ._blocks import FullBatchLoss
 from ._problem import merge_duplicate_rows, normalized_weights
 from ._solvers import DivergenceError, lbfgs
-from ._targets import log_priors
+from ._targets import best_constant_bias
 
 #: The ladder of alphas, weakest first (the path is warm-started upwards).
 AUTO_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
@@ -99,9 +100,9 @@ FLOAT32_LIMIT = 1e18
 class Choice(NamedTuple):
     """What the path found."""
 
-    #: The alpha of the lowest held-out cross-entropy.
+    #: The alpha of the lowest held-out loss.
     alpha: float
-    #: ``{alpha: mean validation cross-entropy}`` for every alpha the path
+    #: ``{alpha: mean validation loss}`` for every alpha the path
     #: reached, weakest first.
     path: dict
     #: Where the final fit starts on subsampled data: the mean of the folds'
@@ -130,20 +131,23 @@ def _mix(h):
 
 
 def _bits(values):
-    """The bit patterns of float values, as uint64."""
-    values = np.ascontiguousarray(values)
-    kind = np.uint64 if values.dtype.itemsize == 8 else np.uint32
-    return values.view(kind).astype(np.uint64)
+    """The bit patterns of float values at float32 precision, as uint64:
+    the same for float32 and float64 data, and for values equal to float32
+    rounding (a regressor's standardized targets of y in other units)."""
+    with np.errstate(over="ignore"):  # beyond float32's range: ±inf
+        values = np.ascontiguousarray(values, dtype=np.float32)
+    return values.view(np.uint32).astype(np.uint64)
 
 
 def row_hashes(X, Y, key):
     """A keyed 64-bit hash of each row of X with its targets Y (uint64).
 
     A row's hash is a sum, modulo 2⁶⁴, of one mixed term per *nonzero*
-    feature — its column and its value's bits — plus one per target, mixed
-    once more with the key: so it depends on the row's values only, is the
-    same for a dense row and its sparse (CSR or CSC) form, and equal rows
-    have equal hashes. Vectorised, a block of rows at a time.
+    feature — its column and its value's bits at float32 precision — plus
+    one per target, mixed once more with the key: so it depends on the
+    row's values only, is the same for a dense row and its sparse (CSR or
+    CSC) form and for float32 and float64 data, and equal rows have equal
+    hashes. Vectorised, a block of rows at a time.
     """
     keys = np.frombuffer(key[:16].ljust(16, b"\0"), dtype=np.uint64)
     n, d = X.shape
@@ -216,7 +220,7 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     """The :class:`Choice` of alpha on the ladder. X, Y, sample_weight are
     the canonical training rows (merged when small enough; weights None when
     all are 1); ``params`` the fit's initial W1, b1, W2, b2 (each fold starts
-    from them, its output biases set to its own class log-priors with
+    from them, its output biases set to its own best constant with
     ``init="glorot"``); ``key`` seeds the rows' hash (bytes).
     """
     hashes = row_hashes(X, Y, key)
@@ -418,7 +422,7 @@ class _Fold:
         self.train_weight, self.scale = normalized_weights(train_weight)
         W1, b1, W2, b2 = params
         if config.init == "glorot":
-            b2 = log_priors(Y_train, self.train_weight, config.output)
+            b2 = best_constant_bias(Y_train, self.train_weight, config.output)
             b2 = b2.astype(X.dtype)
         self.theta = net.pack(W1, b1, W2, b2, dtype=X.dtype)
         if self.sides is not None:
@@ -441,7 +445,8 @@ class _Fold:
         )
 
     def held_out_loss(self):
-        """Σ share · cross-entropy of the fold's fit over its validation rows."""
+        """Σ share · loss (the output's: cross-entropy, squared error) of the
+        fold's fit over its validation rows."""
         config = self.config
         X, Y, share = self.val
         if self.sides is not None:
@@ -449,7 +454,7 @@ class _Fold:
         dims = X.shape[1], config.n_hidden, Y.shape[1]
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = _blocks.logits(X, *net.unpack(self.theta, *dims), config.activation)
-            return net.total_cross_entropy(Z2, Y, share, config.output)
+            return net.total_loss(Z2, Y, share, config.output)
 
 
 class _Joint:

@@ -2,10 +2,11 @@
 sequence behind ``fit`` and ``partial_fit``, storing a result, and the
 prediction path up to the logits.
 
-A concrete estimator (:class:`TwoLayerClassifier`; a regressor would be a
-second one) adds its parameters and ``__init__``, its public methods with
-their docstrings, and the hooks ``_targets`` (labels to a
-``_targets.Targets``, with its output unit) and ``_check_partial_call``.
+A concrete estimator (:class:`TwoLayerClassifier`, :class:`TwoLayerRegressor`)
+adds its parameters and ``__init__``, its public methods with their
+docstrings, and the hooks ``_targets`` (y to a ``_targets.Targets`` or
+``_targets.RegressionTargets``: Y, its output unit, its validation score and
+the map from the trained weights to the model's) and ``_check_partial_call``.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def _check_partial_fit_solver(estimator):
     return True
 
 
+def _named(params):
+    """``{"W1_": W1, ...}`` from W1, b1, W2, b2."""
+    return dict(zip(PARAM_NAMES, params))
+
+
 def _all_finite(X):
     """Whether the float array X is finite, cheaply and without a warning:
     for a few rows by element, else by its sum under errstate (a sum of
@@ -73,6 +79,10 @@ def _all_finite(X):
 
 class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
     """The shared machinery of the two-layer estimators (not public)."""
+
+    #: Whether y must be numeric (validate_data's ``y_numeric``: an object
+    #: array is converted to float): a regressor's targets, not labels.
+    _numeric_y = False
 
     _parameter_constraints: dict = {
         "n_hidden": [Interval(Integral, 1, None, closed="left")],
@@ -148,7 +158,10 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         carry_on = warm == "partial_fit"
         rng = self._random_state if carry_on else check_random_state(self.random_state)
         config = FitConfig.from_params(
-            self.get_params(), output=targets.output, one_pass=partial
+            self.get_params(),
+            output=targets.output,
+            score=targets.score,
+            one_pass=partial,
         )
         if config.alpha == "auto" and (warm or partial):
             # Carry on at the alpha chosen before; partial_fit's first call
@@ -156,7 +169,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             alpha = getattr(self, "alpha_", None) if warm else None
             config = replace(config, alpha=alpha or PARTIAL_FIT_ALPHA)
         if warm:
-            params = self._fitted_params(X.dtype, warm)
+            params = targets.from_model(self._fitted_params(X.dtype, warm))
         else:
             params = initial_params(config, X, targets, rng)
         run = train(
@@ -168,13 +181,23 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             params,
             rng,
             getattr(self, "_optimizer", None) if carry_on else None,
-            functools.partial(FitReport.start, self, given),
+            functools.partial(self._start_report, given, targets),
         )
-        self._store(run, rng, carry_on)
+        self._store(run, rng, carry_on, targets)
         run.monitor.finish()
         if not partial:
-            warn_about(config, run.result)
+            warn_about(config, run.result, type(self).__name__)
         return self
+
+    def _start_report(self, given, targets, weights, theta, subtask_name):
+        """``_callbacks.FitReport.start``, the weights it reports mapped to
+        the model's (``targets.to_model``)."""
+
+        def model(theta):
+            trained = weights(theta)
+            return _named(targets.to_model([trained[n] for n in PARAM_NAMES]))
+
+        return FitReport.start(self, given, model, theta, subtask_name)
 
     def _continues(self, classes, partial):
         """Which call continues from the fitted weights: "warm_start",
@@ -215,6 +238,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
                 accept_sparse=("csr", "csc"),
                 dtype=(np.float64, np.float32),
                 multi_output=True,
+                y_numeric=self._numeric_y,
                 reset=reset,
             )
         if y.ndim == 2 and y.shape[1] == 1:
@@ -232,11 +256,14 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             )
         return W1, b1, W2, b2
 
-    def _store(self, run, rng, carry_on):
-        """Keep a finished run: the model, the optimiser state and the
-        curves (``carry_on``: partial_fit adds to the earlier calls')."""
+    def _store(self, run, rng, carry_on, targets):
+        """Keep a finished run: the model (``targets.to_model`` of the
+        trained weights), the optimiser state and the curves (``carry_on``:
+        partial_fit adds to the earlier calls')."""
         result, monitor = run.result, run.monitor
-        for name, value in model_attributes(result.theta, run.dims, run.space).items():
+        trained = model_attributes(result.theta, run.dims, run.space)
+        model = targets.to_model([trained[name] for name in PARAM_NAMES])
+        for name, value in _named(model).items():
             setattr(self, name, value)
         self._optimizer, self._random_state = run.optimizer, rng
         self.alpha_, self.alpha_path_ = run.alpha, run.alpha_path

@@ -131,7 +131,7 @@ class Propagation:
 
         With ``divide=False`` both are left as sums, m times J and ∂J/∂θ
         (see :func:`_network.finish`); given ``Z2``, the logits of the rows
-        are left there and J lacks the cross-entropy (only the L2 term).
+        are left there and J lacks the loss of the rows (only the L2 term).
         """
         if self._stack is None:
             with self:
@@ -234,7 +234,7 @@ class MiniBatchLoss(Propagation):
 
     The epoch's loss is the weight-averaged loss of its batches, each at the
     weights it was computed with (as MLPClassifier reports it). The batches
-    leave their logits in a buffer of ``CHUNK_BYTES``, and the cross-entropy
+    leave their logits in a buffer of ``CHUNK_BYTES``, and the loss
     is taken over all of them at once when it is full (cheaper than batch by
     batch, see benchmarks/design_measurements.md); Y and the weights are
     gathered in the epoch's order a chunk at a time too.
@@ -290,12 +290,10 @@ class MiniBatchLoss(Propagation):
         self._s = None if s is None else s[rows]
 
     def _end_chunk(self):
-        """Add the cross-entropy of the held logits to the epoch's loss."""
+        """Add the loss of the held logits to the epoch's loss."""
         n = self._chunk.stop - self._chunk.start
         if n:
-            self._loss += net.total_cross_entropy(
-                self.logits[:n], self._Y, self._s, self.output
-            )
+            self._loss += net.total_loss(self.logits[:n], self._Y, self._s, self.output)
         self._chunk = slice(self._chunk.stop, self._chunk.stop)
 
     def _rows(self, batch):

@@ -1,6 +1,7 @@
 """Training progress reported to scikit-learn's callbacks (``sklearn.callback``).
 
-With scikit-learn >= 1.9, ``TwoLayerClassifier().set_callbacks(...)`` takes
+With scikit-learn >= 1.9, ``TwoLayerClassifier().set_callbacks(...)`` (and the
+regressor's) takes
 callbacks such as ``ProgressBar()`` and ``ScoringMonitor(scoring=...)``.
 scikit-learn sees a fit as a tree of tasks, and ours is::
 
@@ -47,9 +48,10 @@ class FitReport:
 
     Parameters
     ----------
-    estimator : TwoLayerClassifier
-        The estimator being fitted; its classes, outputs and feature checks
-        are already set for this fit, so a copy holding some weights predicts.
+    estimator : TwoLayerClassifier or TwoLayerRegressor
+        The estimator being fitted; its classes (or target scaling), outputs
+        and feature checks are already set for this fit, so a copy holding
+        some weights predicts.
 
     given : tuple (X, y, sample_weight)
         The data as passed to fit: what a callback sees (ScoringMonitor scores
@@ -58,7 +60,8 @@ class FitReport:
 
     weights : callable
         ``weights(theta)`` gives ``{"W1_": ..., "b1_": ..., "W2_": ...,
-        "b2_": ...}``, copies of the weights in the flat vector ``theta``.
+        "b2_": ...}``, the model of the weights in the flat vector ``theta``
+        (copies; for the regressor in y's units).
 
     subtask_name : str
         Task name of the iterations: ``"iteration"`` or ``"epoch"``.

@@ -3,9 +3,11 @@ validation loss, and the report to scikit-learn's callbacks.
 
 The solvers call a :class:`Monitor` as ``callback(iteration, loss, theta)``;
 it returns True to stop the run. It reads a small frozen
-:class:`MonitorConfig`, never the estimator.
+:class:`MonitorConfig`, never the estimator: the validation score is the
+function the estimator's targets supply (accuracy, R²).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +36,9 @@ class MonitorConfig:
     n_hidden: int
     activation: str
     output: str
+    #: ``score(Z2, Y, sample_weight, output)``: the validation score, from the
+    #: logits (it may write over them); the targets' own (``_targets``).
+    score: Callable
 
 
 class Monitor:
@@ -105,16 +110,12 @@ class Monitor:
             self.report.finish()
 
     def _validate(self, theta):
-        """Weighted mean cross-entropy and accuracy on the validation set,
-        the accuracy by ``predict``'s rule (:func:`_network.decide`)."""
+        """Weighted mean loss (the output's, :func:`_network.sample_loss`)
+        and score (``config.score``) on the validation set."""
         X, Y, w = self.validation
         config = self.config
         W1, b1, W2, b2 = net.unpack(theta, self.n_x, config.n_hidden, self.n_y)
         W1 = transpose_ready(X, W1)
         _, Z2 = net.forward(X, W1, b1, W2, b2, config.activation)
-        loss = w @ net.cross_entropy(Z2, Y, config.output) / w.sum()
-        A2 = net.probabilities(Z2, config.output)
-        correct = net.decide(A2, config.output) == net.decide(Y, config.output)
-        if correct.ndim == 2:  # sigmoid units: every label right
-            correct = np.all(correct, axis=1)
-        return float(loss), float(w @ correct / w.sum())
+        loss = w @ net.sample_loss(Z2, Y, config.output) / w.sum()
+        return float(loss), config.score(Z2, Y, w, config.output)

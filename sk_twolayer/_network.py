@@ -11,7 +11,8 @@ Forward propagation::
     Z1 = X·W1ᵀ + b1
     A1 = g(Z1)                   g = tanh, sigmoid or relu
     Z2 = A1·W2ᵀ + b2
-    A2 = σ(Z2)                   sigmoid; softmax for several classes
+    A2 = σ(Z2)                   sigmoid; softmax for several classes;
+                                 the identity (A2 = Z2) for regression
 
 Backward propagation (``s`` are the sample weights, ``m = Σ s``; without
 weights ``s = 1`` and ``m`` is the number of samples)::
@@ -23,15 +24,19 @@ weights ``s = 1`` and ``m`` is the number of samples)::
     dW1 = dZ1ᵀ·X / m   (+ α W1 / m)
     db1 = Σ dZ1 / m
 
-Prediction: ``ŷ = 1`` where ``A2 > 0.5`` (the most probable class for softmax).
+Each output unit comes with the loss it is paired with (``OUTPUTS`` and
+``LOSSES``): cross-entropy for the sigmoid and softmax units, half the squared
+error ``½ ‖A2 − Y‖²`` for the identity unit. Every pair is canonical, so
+dZ2 = A2 − Y for all three and the backward pass is the same lines; the
+output's inverse link (``INVERSE_LINKS``) turns a mean target into the
+output bias of the best constant model.
+
+Prediction: ``ŷ = 1`` where ``A2 > 0.5`` (the most probable class for
+softmax); for regression ``ŷ = A2``.
 
 Nothing here knows about scikit-learn: these functions take arrays and return
 arrays. ``_blocks.py`` runs them over the rows, the solvers (``_solvers.py``)
 iterate, and ``_blas.py`` chooses how the products are computed.
-
-A new output unit and loss (say an identity output with squared error, for
-which dZ2 = A2 − Y holds too) is an entry in ``OUTPUTS`` and a branch of
-:func:`cross_entropy`'s kind; the backward pass does not change.
 """
 
 import numpy as np
@@ -107,7 +112,16 @@ def softmax(Z, out=None):
     return E
 
 
-OUTPUTS = {"sigmoid": sigmoid, "softmax": softmax}
+def identity(Z, out=None):
+    """The identity output unit of regression: A2 = Z2 (a copy into ``out``
+    when it is another array)."""
+    if out is None or out is Z:
+        return Z
+    np.copyto(out, Z)
+    return out
+
+
+OUTPUTS = {"sigmoid": sigmoid, "softmax": softmax, "identity": identity}
 
 
 def softplus(Z, out=None):
@@ -126,31 +140,83 @@ def softplus(Z, out=None):
     return E
 
 
-def cross_entropy(Z2, Y, output):
-    """Cross-entropy of each sample, computed from the logits Z2 (no log(0)).
+# --- losses, each sample's, from the logits Z2 --------------------------------
 
-    For sigmoid units, −[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z,
-    summed over the units; for softmax, −Σ_k y_k log softmax(z)_k = logsumexp(z) − y·z.
-    Both forms are exact and stay finite for any finite z.
-    """
-    if output == "sigmoid":
-        return (softplus(Z2) - Y * Z2).sum(axis=1)
+
+def sigmoid_cross_entropy(Z2, Y):
+    """−[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z, summed
+    over the sigmoid units: exact, and finite for any finite z."""
+    return (softplus(Z2) - Y * Z2).sum(axis=1)
+
+
+def softmax_cross_entropy(Z2, Y):
+    """−Σ_k y_k log softmax(z)_k = logsumexp(z) − y·z: exact, and finite for
+    any finite z."""
     return log_sum_exp(Z2)[:, 0] - (Y * Z2).sum(axis=1)
 
 
-def total_cross_entropy(Z2, Y, sample_weight, output):
-    """Σ_i s_i · cross_entropy_i, as a float, s the ``sample_weight`` (None:
-    every s_i = 1).
+def squared_error(Z2, Y):
+    """½ ‖a − y‖² = ½ Σ_k (z_k − y_k)², the identity unit's loss (a = z)."""
+    D = np.subtract(Z2, Y)
+    np.square(D, out=D)
+    return 0.5 * D.sum(axis=1)
 
-    Each sample's two terms are subtracted before the sum, which is taken in
+
+#: The loss each output unit is trained on. The pairs are canonical:
+#: ∂ℓ/∂z = a − y for each (see ``accumulate``).
+LOSSES = {
+    "sigmoid": sigmoid_cross_entropy,
+    "softmax": softmax_cross_entropy,
+    "identity": squared_error,
+}
+
+
+def sample_loss(Z2, Y, output):
+    """Each sample's loss ℓ for the ``output`` unit, from the logits Z2."""
+    return LOSSES[output](Z2, Y)
+
+
+def total_loss(Z2, Y, sample_weight, output):
+    """Σ_i s_i · ℓ_i, as a float, s the ``sample_weight`` (None: every
+    s_i = 1).
+
+    Each sample's loss is complete before the sum, which is taken in
     float64: a well-fitted float32 model's Σ log(1 + e^z) and Σ y z, summed
     apart over 131 072 rows, nearly cancel (7e-4 relative error in the loss,
     3e-6 this way).
     """
-    losses = cross_entropy(Z2, Y, output)
+    losses = sample_loss(Z2, Y, output)
     if sample_weight is not None:
         losses *= sample_weight
     return float(losses.sum(dtype=np.float64))
+
+
+# --- the best constant model ------------------------------------------------------
+
+#: A mean target kept this far from 0 and 1 by the logit and the log (the
+#: bias of a class that never occurs would be infinite).
+PROBABILITY_CLIP = 1e-6
+
+
+def logit(p):
+    """σ⁻¹(p) = log p − log(1 − p), the sigmoid unit's inverse link."""
+    p = np.clip(p, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP)
+    return np.log(p) - np.log1p(-p)
+
+
+def log_probability(p):
+    """log p, the softmax's inverse link (up to a constant, which softmax
+    ignores)."""
+    return np.log(np.clip(p, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP))
+
+
+#: The output bias whose A2 is a given mean target: with the weights W2 at
+#: zero, b2 = link(mean Y) is the best constant model of each output unit.
+INVERSE_LINKS = {
+    "sigmoid": logit,
+    "softmax": log_probability,
+    "identity": identity,
+}
 
 
 # --- prediction ------------------------------------------------------------------
@@ -294,7 +360,7 @@ def accumulate(
     Writes the block's sums into ``grads = (dW1, db1, dW2, db2)`` — without
     the division by ``m`` or the L2 term, which :func:`finish` applies once
     all blocks are in — or, unless ``first``, adds them to what ``grads``
-    holds; returns the block's Σ s · cross-entropy. The arrays of the
+    holds; returns the block's Σ s · ℓ (the output's loss). The arrays of the
     equations live in ``buffers``; each line computes one equation in place.
 
     Given an array ``Z2`` (rows by outputs), the logits are left there and
@@ -310,7 +376,7 @@ def accumulate(
     # Forward propagation: Z1 = X·W1ᵀ + b1, A1 = g(Z1), Z2 = A1·W2ᵀ + b2
     Z2 = A2 if Z2 is None else Z2
     A1, Z2 = forward(X, W1T.T, b1, W2, b2, activation, Z1, Z2, ones)
-    loss = 0.0 if keep_logits else total_cross_entropy(Z2, Y, s, output)
+    loss = 0.0 if keep_logits else total_loss(Z2, Y, s, output)
     A2 = OUTPUTS[output](Z2, out=A2)  #               A2 = σ(Z2)
 
     # Backward propagation.
@@ -319,6 +385,7 @@ def accumulate(
     # and a = σ(z), so ∂L/∂a = (a − y) / (a(1 − a)) and ∂a/∂z = a(1 − a); the
     # product is ∂L/∂z = a − y. For softmax with cross-entropy,
     # ∂L/∂z_k = Σ_j (−y_j / a_j) a_j (δ_jk − a_k) = a_k Σ_j y_j − y_k = a_k − y_k.
+    # For the identity unit with L = ½ (a − y)² and a = z, ∂L/∂z = a − y at once.
     # Hence dZ2 = A2 − Y, row by row (scaled by each sample's weight).
     dZ2 = np.subtract(A2, Y, out=A2)  #               dZ2 = A2 − Y
     if s is not None:
@@ -360,8 +427,10 @@ def loss_and_gradients(
 ):
     """Loss J(θ) and its gradient ∂J/∂θ, both for the flat parameters theta.
 
-    J = Σ_i s_i · cross_entropy_i / m + α/(2m) (‖W1‖² + ‖W2‖²),  m = Σ_i s_i,
-    the course's cost with weights (s_i = 1 gives the course's 1/m).
+    J = Σ_i s_i · ℓ_i / m + α/(2m) (‖W1‖² + ‖W2‖²),  m = Σ_i s_i, with ℓ the
+    output's loss (``LOSSES``): the course's cost with weights (s_i = 1 gives
+    the course's 1/m), and for regression J = (1/2m) Σ s ‖A2 − Y‖² + the L2
+    term.
 
     Returns ``(loss, grad)``, grad flat like theta (written into ``grad_out``
     when given). All rows go in one block; ``_blocks.FullBatchLoss`` splits

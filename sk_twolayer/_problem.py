@@ -144,7 +144,8 @@ def split_validation(X, Y, sample_weight, labels, fraction, rng):
         )
     except ValueError as exc:
         raise ValueError(
-            "early_stopping could not set aside a stratified validation set "
+            "early_stopping could not set aside a validation set (stratified "
+            "by class for a classifier) "
             f"of validation_fraction={fraction} from "
             f"{len(weights)} samples of positive weight: {exc}"
         ) from None

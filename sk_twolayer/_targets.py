@@ -1,11 +1,22 @@
-"""Labels to targets: the 0/1 matrix Y, the classes, the output unit, and the
-class and sample weights.
+"""y to the targets Y the network trains on, with what describes them: the
+output unit, the sample weights, how validation is scored, and the mean
+target (the best constant model).
 
-Functions of arrays and a fitted ``LabelBinarizer``; the estimator stores
-what :func:`encode` returns. A regressor would have no use for this module:
-its Y is y itself, with the ``"identity"`` output.
+Classification (:func:`encode`): labels to the 0/1 matrix Y, the classes,
+the class and sample weights; sigmoid or softmax units, scored by accuracy.
+Regression (:func:`standardize`): y to Y standardized by its weighted mean
+and standard deviation, with the ``"identity"`` unit, scored by R²; the
+scaling is folded back into the model's output layer
+(:meth:`RegressionTargets.to_model`).
+
+Functions of arrays (and a fitted ``LabelBinarizer``); the estimator stores
+what :func:`encode` and :func:`standardize` return. Sums that set a fit's
+start are exact whatever the order of the rows and whether a weight is a
+weight or repeated rows (:func:`class_priors`, :func:`exact_weighted_sums`):
+a last bit that depended on either would change the whole solver path.
 """
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -13,6 +24,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
 
+from . import _network as net
 from ._sklearn_private import _check_sample_weight
 
 SUPPORTED_TARGETS = ("binary", "multiclass", "multilabel-indicator")
@@ -35,6 +47,20 @@ class Targets(NamedTuple):
         """The output unit: softmax for several classes, sigmoid units for
         two classes (one unit) and for multilabel targets."""
         return "softmax" if self.encoder.y_type_ == "multiclass" else "sigmoid"
+
+    @property
+    def score(self):
+        """The validation score of early stopping: :func:`accuracy`."""
+        return accuracy
+
+    def to_model(self, params):
+        """The model's W1, b1, W2, b2 from the trained ones: the same (the
+        targets are the labels' 0/1 codes)."""
+        return params
+
+    def from_model(self, params):
+        """The weights to train on from the model's: the same."""
+        return params
 
 
 def encode(y, X, sample_weight, class_weight, encoder=None, partial=False):
@@ -192,23 +218,273 @@ def power_of_two_scaled(weight):
     return np.ldexp(weight, -int(np.frexp(weight.max())[1]))
 
 
-def log_priors(Y, sample_weight, output):
-    """Output biases of the best constant model: the class log-priors
-    (log-odds for sigmoid units)."""
+def class_priors(Y, sample_weight):
+    """The (weighted) share of each class, the mean of the 0/1 targets Y."""
     if sample_weight is None:
-        p = Y.mean(axis=0, dtype=np.float64)  # counts: exact in any order
-    else:
-        # Each sum taken over its weights sorted, so that it rounds the same
-        # for any order of the rows: a last bit of b2 that depended on the
-        # order would change the whole solver path (w @ Y did, by 1e-7 in
-        # float32, and 15 gd steps grew it to 7e-5).
-        w = power_of_two_scaled(sample_weight)
-        total = np.sort(w).sum(dtype=np.float64)
-        p = np.array(
-            [np.sort(w[Y[:, k] > 0]).sum(dtype=np.float64) for k in range(Y.shape[1])]
+        return Y.mean(axis=0, dtype=np.float64)  # counts: exact in any order
+    # Each sum taken over its weights sorted, so that it rounds the same for
+    # any order of the rows: a last bit of b2 that depended on the order
+    # would change the whole solver path (w @ Y did, by 1e-7 in float32, and
+    # 15 gd steps grew it to 7e-5).
+    w = power_of_two_scaled(sample_weight)
+    total = np.sort(w).sum(dtype=np.float64)
+    p = np.array(
+        [np.sort(w[Y[:, k] > 0]).sum(dtype=np.float64) for k in range(Y.shape[1])]
+    )
+    return p / total
+
+
+def accuracy(Z2, Y, sample_weight, output):
+    """Weighted accuracy of the logits Z2 against the 0/1 targets Y, by
+    ``predict``'s rule (:func:`_network.decide`); for sigmoid units a row is
+    right when every label is. Writes over Z2."""
+    A2 = net.probabilities(Z2, output)
+    correct = net.decide(A2, output) == net.decide(Y, output)
+    if correct.ndim == 2:  # sigmoid units: every label right
+        correct = np.all(correct, axis=1)
+    w = sample_weight
+    return float(w @ correct / w.sum())
+
+
+# --- regression ---------------------------------------------------------------
+
+
+class RegressionTargets(NamedTuple):
+    """What a continuous y becomes for training: Y = (y − mean) / scale."""
+
+    #: The standardized targets, one column per output, in X's dtype.
+    Y: np.ndarray
+    #: The sample weights as given (checked, in X's dtype); None when all are 1.
+    sample_weight: np.ndarray | None
+    #: float64 arrays of shape (n_outputs,): Y = (y − mean) / scale.
+    mean: np.ndarray
+    scale: np.ndarray
+    #: No labels: the validation split is not stratified.
+    labels: None = None
+
+    @property
+    def output(self):
+        """The identity output unit, trained on the squared error."""
+        return "identity"
+
+    @property
+    def score(self):
+        """The validation score of early stopping: :func:`r2`."""
+        return r2
+
+    def to_model(self, params):
+        """The model's W1, b1, W2, b2 from the weights trained on the
+        standardized targets: ŷ = scale · (A1·W2ᵀ + b2) + mean, so that
+        ``W2_ = scale · W2``, ``b2_ = scale · b2 + mean`` and the four arrays
+        predict y in its own units."""
+        W1, b1, W2, b2 = params
+        scale, mean = self.scale, self.mean
+        W2_ = (scale[:, None] * W2).astype(W2.dtype, copy=False)
+        b2_ = (scale * b2 + mean).astype(b2.dtype, copy=False)
+        return W1, b1, W2_, b2_
+
+    def from_model(self, params):
+        """The inverse of :meth:`to_model`, to continue training a fitted
+        model (warm_start, partial_fit), exact to rounding."""
+        W1, b1, W2, b2 = params
+        scale, mean = self.scale, self.mean
+        W2s = (W2 / scale[:, None]).astype(W2.dtype, copy=False)
+        b2s = ((b2 - mean) / scale).astype(b2.dtype, copy=False)
+        return W1, b1, W2s, b2s
+
+
+def standardize(y, X, sample_weight, scaling=None, what="fit"):
+    """The regression targets of a numeric y (1-D or 2-D), in X's dtype.
+
+    ``scaling`` is the ``(mean, scale)`` of an earlier fit to continue in
+    (warm_start, partial_fit: ``what`` names the caller in errors); None
+    computes it from y and the weights (:func:`target_scaling`).
+    """
+    if y.dtype.kind not in "biuf":
+        raise ValueError(
+            f"TwoLayerRegressor needs a numeric y; y has dtype {y.dtype} "
+            "(encode categories as numbers, or use TwoLayerClassifier)."
         )
-        p /= total
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    if output == "softmax":
-        return np.log(p)
-    return np.log(p) - np.log1p(-p)
+    y = np.asarray(y, dtype=np.float64)
+    y = y.reshape(len(y), -1)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
+        if not sample_weight.sum() > 0:
+            raise ValueError("sample_weight sums to zero: no sample has any weight.")
+    if scaling is None:
+        mean, scale = target_scaling(y, sample_weight)
+    else:
+        mean, scale = scaling
+        if y.shape[1] != len(mean):
+            raise ValueError(
+                f"{what}: y has {y.shape[1]} output(s) but the model was fitted "
+                f"on {len(mean)}; refit from scratch to change the outputs."
+            )
+    with np.errstate(over="ignore", invalid="ignore"):
+        Y = (y - mean) / scale
+    if not np.isfinite(Y).all():
+        raise ValueError(
+            f"{what}: (y − mean) / scale overflows float64 (mean "
+            f"{mean.tolist()}, scale {scale.tolist()}): y's values are too far "
+            "apart, or too far from those of the fit being continued. Rescale y."
+        )
+    return RegressionTargets(Y.astype(X.dtype), sample_weight, mean, scale)
+
+
+def target_scaling(y, sample_weight):
+    """``mean, scale``: y's weighted mean and standard deviation per output
+    (float64 arrays), the sums exact (:func:`exact_weighted_sums`), so
+    that an integer weight gives bit for bit the scaling of repeated rows.
+
+    An output of constant y (a standard deviation at the rounding of the
+    mean, 4 ε of its largest value) is scaled by |mean| instead, 1 for a
+    constant 0: y in other units still gives the same standardized targets.
+    """
+    # Computed on each output times 2^−k, its largest value then in
+    # [0.5, 1), exactly: no square overflows, the exact products
+    # (two_product) have the range they need, and mean and deviation are
+    # scaled back exactly at the end. The deviation is at most the largest
+    # value, so it stays finite.
+    ys, shift = _power_of_two_columns(y)
+    w = None if sample_weight is None else power_of_two_scaled(sample_weight)
+    w = None if w is None else w.astype(np.float64)
+    total = len(y) if w is None else exact_sum(w)
+    mean = exact_weighted_sums(ys, w) / total
+    deviation = np.square(ys - mean)
+    std = np.sqrt(exact_weighted_sums(deviation, w) / total)
+    constant = std <= 4 * np.finfo(np.float64).eps * np.abs(ys).max(axis=0)
+    scale = np.ldexp(np.where(constant, np.abs(mean), std), shift)
+    scale[scale == 0] = 1.0
+    return np.ldexp(mean, shift), scale
+
+
+def _power_of_two_columns(V):
+    """V with each column scaled by a power of two to a largest magnitude in
+    [0.5, 1) (exact; a column of zeros as it is), and the exponents."""
+    top = np.abs(V).max(axis=0)
+    shift = np.where(top > 0, np.frexp(top)[1], 0)
+    return np.ldexp(V, -shift), shift
+
+
+def exact_weighted_sums(V, weight):
+    """Σ_i w_i V_ik for each column k, exactly rounded (the exact products,
+    :func:`two_product`, summed exactly, :func:`exact_sum`), hence the same
+    for any order of the rows and for an integer weight as for that many
+    copies of a row. ``weight`` None: all 1. Needs |V|, |w| ≤ 1 (no
+    overflow in the split)."""
+    sums = np.empty(V.shape[1])
+    for k in range(V.shape[1]):
+        if weight is None:
+            sums[k] = exact_sum(V[:, k])
+        else:
+            product, error = two_product(weight, V[:, k])
+            sums[k] = math.fsum(_exact_parts(product) + _exact_parts(error))
+    return sums
+
+
+def exact_sum(values):
+    """The sum of the float64 ``values``, exactly rounded (as ``math.fsum``,
+    several times faster on large arrays)."""
+    return math.fsum(_exact_parts(values))
+
+
+def _exact_parts(values):
+    """A few floats whose sum is exactly that of ``values`` (finite, |v| ≤ 1).
+
+    Rump, Ogita and Oishi's extraction ("Accurate floating-point summation",
+    2008): with σ a power of two above 4n·max|v|, ``q = (σ + v) − σ`` is v
+    rounded to a multiple of 2⁻⁵³σ, exactly, and v − q is exact too; every
+    partial sum of the q's is such a multiple below σ, so ``q.sum()`` is
+    exact in any order. Each pass takes about 50 − log2(n) bits off every
+    value; the remainders go to the next pass until none is left.
+    """
+    parts = []
+    v = np.asarray(values, dtype=np.float64).ravel()
+    v = v[v != 0]
+    while v.size:
+        top = float(np.abs(v).max())
+        exponent = math.frexp(top)[1] + max(v.size - 1, 1).bit_length() + 2
+        sigma = math.ldexp(1.0, exponent)
+        q = (sigma + v) - sigma
+        parts.append(float(q.sum()))
+        v = v - q
+        v = v[v != 0]
+    return parts
+
+
+def two_product(a, b):
+    """``p, e`` with p = fl(a·b) and p + e = a·b exactly (Dekker's product,
+    Veltkamp's split; exact unless e underflows)."""
+    p = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    e = ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    return p, e
+
+
+def _split(a):
+    """a = hi + lo, each of at most 26 significant bits."""
+    c = 134217729.0 * a  # 2^27 + 1
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def target_means(Y, sample_weight):
+    """The weighted mean of each column of the continuous targets Y, exact
+    (:func:`exact_weighted_sums`)."""
+    Ys, shift = _power_of_two_columns(np.asarray(Y, dtype=np.float64))
+    w = None
+    if sample_weight is not None:
+        w = power_of_two_scaled(sample_weight).astype(np.float64)
+    total = len(Y) if w is None else exact_sum(w)
+    return np.ldexp(exact_weighted_sums(Ys, w) / total, shift)
+
+
+def check_validation_size(sample_weight, n_samples, fraction):
+    """early_stopping's validation rows (those of positive weight, split as
+    ``train_test_split`` does: ``ceil(fraction · n)``) must be at least 2,
+    for R² to be defined, as MLPRegressor requires."""
+    if sample_weight is not None:
+        n_samples = int(np.count_nonzero(sample_weight > 0))
+    n_validation = math.ceil(fraction * n_samples)
+    if n_validation < 2:
+        raise ValueError(
+            f"The validation set is too small for early_stopping: "
+            f"validation_fraction={fraction} of {n_samples} samples of positive "
+            f"weight gives {n_validation}, and R² needs at least 2. Raise "
+            "validation_fraction, pass more samples, or set early_stopping=False."
+        )
+
+
+def r2(Z2, Y, sample_weight, output="identity"):
+    """R² of the predictions Z2 (A2 = Z2) of Y, weighted, averaged over the
+    outputs, as ``sklearn.metrics.r2_score``: 1 − Σ w (y − ŷ)² / Σ w (y − ȳ)²;
+    an output whose Y is constant scores 1 when predicted exactly, else 0.
+    Unchanged by y's units, so it may be taken on the standardized targets."""
+    w = np.asarray(sample_weight, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    residual = w @ np.square(Y - Z2)
+    total = w @ np.square(Y - (w @ Y) / w.sum())
+    scores = np.where(residual == 0, 1.0, 0.0)
+    varied = total > 0
+    scores[varied] = 1 - residual[varied] / total[varied]
+    return float(scores.mean())
+
+
+# --- the best constant model ----------------------------------------------------
+
+#: Each output unit's mean target, the A2 of the best constant model.
+MEAN_TARGETS = {
+    "sigmoid": class_priors,
+    "softmax": class_priors,
+    "identity": target_means,
+}
+
+
+def best_constant_bias(Y, sample_weight, output):
+    """Output biases of the best constant model: the output's inverse link
+    of the (weighted) mean target — the class log-priors (log-odds for
+    sigmoid units), the mean for the identity unit (float64)."""
+    return net.INVERSE_LINKS[output](MEAN_TARGETS[output](Y, sample_weight))

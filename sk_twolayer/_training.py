@@ -9,6 +9,7 @@ module knows no estimator object. Below it: ``_problem`` (training rows),
 """
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 
 import numpy as np
@@ -28,7 +29,7 @@ from ._solvers import (
     lbfgs,
     minibatch_descent,
 )
-from ._targets import log_priors
+from ._targets import best_constant_bias
 
 #: Step size used by ``learning_rate="auto"``, per solver (lbfgs needs none).
 AUTO_LEARNING_RATE = {"gd": 1.0, "sgd": 0.1, "adam": 0.01}
@@ -40,7 +41,8 @@ PARAM_NAMES = ("W1_", "b1_", "W2_", "b2_")
 @dataclass(frozen=True)
 class FitConfig:
     """The hyper-parameters of one fit (the estimator's names), with the
-    output unit of its targets and whether it is one pass (partial_fit)."""
+    output unit of its targets, their validation score and whether it is one
+    pass (partial_fit)."""
 
     solver: str
     activation: str
@@ -63,6 +65,7 @@ class FitConfig:
     validation_fraction: float
     verbose: bool | int
     output: str
+    score: Callable  # score(Z2, Y, sample_weight, output), the targets' own
     one_pass: bool
 
     @classmethod
@@ -277,18 +280,19 @@ def _dispatch(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor
         )
 
 
-def warn_about(config, result):
-    """The ConvergenceWarning a finished fit deserves, if any."""
+def warn_about(config, result, name):
+    """The ConvergenceWarning a finished fit deserves, if any; ``name`` is
+    the estimator's, which the message begins with."""
     if result.interrupted:
         message = (
-            f"TwoLayerClassifier: training interrupted (KeyboardInterrupt) "
+            f"{name}: training interrupted (KeyboardInterrupt) "
             f"after {result.n_iter} completed iterations; the model holds the "
             "weights of the last completed iteration."
         )
     elif result.best_iter is not None and config.learning_rate != "auto":
         kept = result.loss_curve[result.best_iter - 1]
         message = (
-            f"TwoLayerClassifier (solver='gd'): the loss rose after iteration "
+            f"{name} (solver='gd'): the loss rose after iteration "
             f"{result.best_iter}, from {kept:.4g} to "
             f"{max(result.loss_curve[result.best_iter - 1 :]):.4g}: "
             f"learning_rate={config.step_size} is too large for this data. "
@@ -297,7 +301,7 @@ def warn_about(config, result):
         )
     elif result.message is not None:
         message = (
-            f"TwoLayerClassifier (solver='lbfgs') stopped after "
+            f"{name} (solver='lbfgs') stopped after "
             f"{result.n_iter} iterations: L-BFGS-B reports {result.message!r}. "
             "The model holds its last accepted weights; scaling the features "
             "or raising alpha usually helps."
@@ -309,14 +313,14 @@ def warn_about(config, result):
         and result.n_iter < config.max_iter
     ):
         message = (
-            f"TwoLayerClassifier (solver='lbfgs') stopped after "
+            f"{name} (solver='lbfgs') stopped after "
             f"{result.n_iter} iterations: max_fun={config.max_fun} loss "
             f"evaluations reached without reaching tol={config.tol}. Raise "
             "max_fun, or scale the features."
         )
     elif not result.converged:
         message = (
-            f"TwoLayerClassifier (solver={config.solver!r}) stopped after "
+            f"{name} (solver={config.solver!r}) stopped after "
             f"max_iter={config.max_iter} iterations without reaching tol="
             f"{config.tol}. Raise max_iter, or scale the features."
         )
@@ -328,7 +332,7 @@ def warn_about(config, result):
 def initial_params(config, X, targets, rng):
     """New W1, b1, W2, b2 in X's dtype: ``config.init`` as in
     ``_network.initialize``, and with ``"glorot"`` the output biases of the
-    best constant model."""
+    best constant model (``_targets.best_constant_bias``)."""
     W1, b1, W2, b2 = net.initialize(
         X.shape[1],
         config.n_hidden,
@@ -339,6 +343,6 @@ def initial_params(config, X, targets, rng):
         dtype=X.dtype,
     )
     if config.init == "glorot":
-        b2 = log_priors(targets.Y, targets.sample_weight, targets.output)
+        b2 = best_constant_bias(targets.Y, targets.sample_weight, targets.output)
         b2 = b2.astype(X.dtype)
     return W1, b1, W2, b2

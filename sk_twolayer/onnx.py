@@ -1,12 +1,14 @@
-"""Export a fitted TwoLayerClassifier to ONNX with skl2onnx.
+"""Export a fitted TwoLayerClassifier or TwoLayerRegressor to ONNX with skl2onnx.
 
 Importing this module registers :class:`~sk_twolayer.TwoLayerClassifier`
-with `skl2onnx <https://onnx.ai/sklearn-onnx/>`_ -- a parser, a shape
-calculator and a converter, through ``skl2onnx.update_registered_converter``
--- so that the ordinary ``skl2onnx.to_onnx`` converts the estimator, alone or
-inside a :class:`~sklearn.pipeline.Pipeline` or
+and :class:`~sk_twolayer.TwoLayerRegressor` with `skl2onnx
+<https://onnx.ai/sklearn-onnx/>`_ -- a parser, a shape calculator and a
+converter each, through ``skl2onnx.update_registered_converter`` -- so that
+the ordinary ``skl2onnx.to_onnx`` converts the estimators, alone or inside a
+:class:`~sklearn.pipeline.Pipeline` or
 :class:`~sklearn.compose.ColumnTransformer`, as it converts
-:class:`~sklearn.neural_network.MLPClassifier`. It needs the ``onnx`` extra
+:class:`~sklearn.neural_network.MLPClassifier` and
+:class:`~sklearn.neural_network.MLPRegressor`. It needs the ``onnx`` extra
 (``pip install "sk-twolayer[onnx]"``: skl2onnx, onnx and onnxruntime);
 ``import sk_twolayer`` never imports it.
 
@@ -16,11 +18,17 @@ The graph is the network, one node per equation (samples are rows)::
     A1 = g(Z1)             Tanh | Sigmoid | Relu
     Z2 = A1·W2ᵀ + b2       Gemm(A1, W2_, b2_, transB=1)
     A2 = σ(Z2)             Sigmoid (binary, multilabel) | Softmax (multiclass)
+                           (the regressor: none, A2 = Z2)
 
-followed by the decision rule of ``predict``: for two classes the second
-class iff ``p > 0.5`` strictly (a probability of exactly 0.5 gives the first
-class), for several classes the ArgMax, and for multilabel targets the
-indicator matrix ``A2 > 0.5``; class indices are mapped to ``classes_``.
+**The regressor**'s graph ends there: its one output, ``variable``, is
+``predict``'s values as an (N, n_outputs) tensor -- (N, 1) for a single
+output, as skl2onnx gives MLPRegressor's -- in the input's float type.
+
+**The classifier**'s graph goes on with the decision rule of ``predict``:
+for two classes the second class iff ``p > 0.5`` strictly (a probability of
+exactly 0.5 gives the first class), for several classes the ArgMax, and for
+multilabel targets the indicator matrix ``A2 > 0.5``; class indices are
+mapped to ``classes_``.
 
 The outputs are those skl2onnx gives for MLPClassifier: ``label`` and
 ``probabilities`` (the columns of ``predict_proba``), the latter a list of
@@ -31,9 +39,9 @@ float64 graph, any other input a float32 graph. As with skl2onnx's converters,
 labels are 64-bit integers (for integer, boolean and whole-number float
 classes) or strings.
 
-The converter reads only these fitted attributes: ``W1_``, ``b1_``, ``W2_``,
-``b2_``, ``classes_``, ``n_outputs_``, ``out_activation_`` and the parameter
-``activation``.
+The converters read only these fitted attributes: ``W1_``, ``b1_``, ``W2_``,
+``b2_``, ``classes_`` (the classifier), ``n_outputs_``, ``out_activation_``
+and the parameter ``activation``.
 
 Examples
 --------
@@ -43,7 +51,7 @@ Examples
 >>> from sklearn.pipeline import make_pipeline
 >>> from sklearn.preprocessing import StandardScaler
 >>> from sk_twolayer import TwoLayerClassifier, make_flower
->>> import sk_twolayer.onnx  # registers TwoLayerClassifier with skl2onnx
+>>> import sk_twolayer.onnx  # registers both estimators with skl2onnx
 >>> X, y = make_flower(random_state=1)
 >>> X = X.astype(np.float32)
 >>> model = make_pipeline(
@@ -58,11 +66,23 @@ Examples
 True
 >>> bool(np.allclose(proba, model.predict_proba(X), atol=1e-5))
 True
+
+The regressor, the same way:
+
+>>> from sk_twolayer import TwoLayerRegressor
+>>> y_cont = X[:, 0] ** 2 + X[:, 1]
+>>> reg = TwoLayerRegressor(n_hidden=4, random_state=0).fit(X, y_cont)
+>>> session = rt.InferenceSession(
+...     to_onnx(reg, X[:1]).SerializeToString(), providers=["CPUExecutionProvider"]
+... )
+>>> (values,) = session.run(None, {"X": X})
+>>> values.shape, bool(np.allclose(values[:, 0], reg.predict(X), atol=1e-4))
+((400, 1), True)
 """
 
 import numpy as np
 from skl2onnx import update_registered_converter
-from skl2onnx._parse import _parse_sklearn_classifier
+from skl2onnx._parse import _parse_sklearn_classifier, _parse_sklearn_simple_model
 from skl2onnx.algebra.onnx_ops import (
     OnnxArgMax,
     OnnxCast,
@@ -84,20 +104,26 @@ from skl2onnx.common.data_types import (
     Int64TensorType,
 )
 from skl2onnx.common.shape_calculator import calculate_linear_classifier_output_shapes
+from skl2onnx.common.utils import check_input_and_output_numbers
 from skl2onnx.common.utils_classifier import get_label_classes
 from skl2onnx.proto import onnx_proto
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import TwoLayerClassifier
+from ._regressor import TwoLayerRegressor
 
 __all__ = [
     "convert_two_layer_classifier",
+    "convert_two_layer_regressor",
     "parse_two_layer_classifier",
+    "parse_two_layer_regressor",
     "two_layer_classifier_shape_calculator",
+    "two_layer_regressor_shape_calculator",
 ]
 
 _HIDDEN = {"tanh": OnnxTanh, "sigmoid": OnnxSigmoid, "relu": OnnxRelu}
-_OUTPUT = {"sigmoid": OnnxSigmoid, "softmax": OnnxSoftmax}
+#: The output units of ``_network.OUTPUTS`` (None: the identity, A2 = Z2).
+_OUTPUT = {"sigmoid": OnnxSigmoid, "softmax": OnnxSoftmax, "identity": None}
 
 
 def _target_kind(model):
@@ -136,7 +162,19 @@ def _network(X, model, dtype, opv):
     Z1 = OnnxGemm(X, W1, b1, transB=1, op_version=opv)  # Z1 = X·W1ᵀ + b1
     A1 = _HIDDEN[model.activation](Z1, op_version=opv)  # A1 = g(Z1)
     Z2 = OnnxGemm(A1, W2, b2, transB=1, op_version=opv)  # Z2 = A1·W2ᵀ + b2
-    return _OUTPUT[model.out_activation_](Z2, op_version=opv)  # A2 = σ(Z2)
+    output = _OUTPUT[model.out_activation_]
+    return Z2 if output is None else output(Z2, op_version=opv)  # A2 = σ(Z2)
+
+
+def _float_input(operator, opv):
+    """The input and the graph's float type: float64 for a DoubleTensorType
+    input, else float32 (integers and booleans cast to it)."""
+    X = operator.inputs[0]
+    if isinstance(X.type, DoubleTensorType):
+        return X, np.float64
+    if not isinstance(X.type, FloatTensorType):  # integers, booleans
+        X = OnnxCast(X, to=onnx_proto.TensorProto.FLOAT, op_version=opv)
+    return X, np.float32
 
 
 def _above_one_half(A, dtype, opv):
@@ -154,13 +192,7 @@ def convert_two_layer_classifier(scope, operator, container):
     docstring)."""
     model = operator.raw_operator
     opv = container.target_opset
-    X = operator.inputs[0]
-    if isinstance(X.type, DoubleTensorType):
-        dtype = np.float64
-    else:
-        dtype = np.float32
-        if not isinstance(X.type, FloatTensorType):  # integers, booleans
-            X = OnnxCast(X, to=onnx_proto.TensorProto.FLOAT, op_version=opv)
+    X, dtype = _float_input(operator, opv)
 
     A2 = _network(X, model, dtype, opv)
     kind = _target_kind(model)
@@ -205,4 +237,41 @@ update_registered_converter(
         "output_class_labels": [False, True],
         "nocl": [True, False],
     },
+)
+
+
+def two_layer_regressor_shape_calculator(operator):
+    """Output type: ``variable`` (N, n_outputs) in the input's float type
+    (float32 for integer or boolean input)."""
+    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    n = operator.inputs[0].get_first_dimension()
+    kind = operator.inputs[0].type
+    tensor = DoubleTensorType if isinstance(kind, DoubleTensorType) else FloatTensorType
+    operator.outputs[0].set_type(tensor([n, operator.raw_operator.n_outputs_]))
+
+
+def convert_two_layer_regressor(scope, operator, container):
+    """The network's equations; the identity output is ``predict``'s values."""
+    model = operator.raw_operator
+    opv = container.target_opset
+    X, dtype = _float_input(operator, opv)
+    values = _network(X, model, dtype, opv)
+    OnnxIdentity(values, op_version=opv, output_names=[operator.outputs[0]]).add_to(
+        scope, container
+    )
+
+
+def parse_two_layer_regressor(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's parser of a simple model (one output, ``variable``), after a
+    check that the model is fitted."""
+    check_is_fitted(model)
+    return _parse_sklearn_simple_model(scope, model, inputs, custom_parsers)
+
+
+update_registered_converter(
+    TwoLayerRegressor,
+    "SkTwoLayerRegressor",
+    two_layer_regressor_shape_calculator,
+    convert_two_layer_regressor,
+    parser=parse_two_layer_regressor,
 )

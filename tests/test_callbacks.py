@@ -341,3 +341,85 @@ def test_callbacks_are_kept_by_clone_and_pickle(flower):
     restored = pickle.loads(pickle.dumps(clf))
     assert_array_equal(restored.predict_proba(X), clf.predict_proba(X))
     assert len(restored._skl_callbacks) == 1
+
+
+# ------------------------------------------------------------- regressor
+
+
+@pytest.fixture
+def curve():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-3, 3, size=(150, 2))
+    return X, 40 * np.sin(X[:, 0]) + 5 * X[:, 1] + 300
+
+
+@needs_callbacks
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_each_regressor_iteration_reports_the_model_in_the_units_of_y(curve, solver):
+    from sk_twolayer import TwoLayerRegressor
+
+    X, y = curve
+    params = {"solver": solver, "max_iter": 8, "tol": 0.0, "random_state": 0}
+    recorder = Recorder()
+    reg = _quiet_fit(TwoLayerRegressor(**params).set_callbacks(recorder), X, y)
+    step = "epoch" if solver in ("sgd", "adam") else "iteration"
+    models = recorder.ends(step)
+    assert len(models) == reg.n_iter_ == 8
+    for k in (1, 8):
+        alone = _quiet_fit(TwoLayerRegressor(**{**params, "max_iter": k}), X, y)
+        for name in ("W1_", "b1_", "W2_", "b2_"):
+            assert_array_equal(getattr(models[k - 1], name), getattr(alone, name))
+        assert_array_equal(models[k - 1].predict(X), alone.predict(X))
+    assert_array_equal(recorder.ends("fit")[0].predict(X), reg.predict(X))
+
+
+@needs_callbacks
+def test_scoring_monitor_logs_the_regressors_r2(curve):
+    from sklearn.callback import ScoringMonitor
+
+    from sk_twolayer import TwoLayerRegressor
+
+    X, y = curve
+    weights = np.where(X[:, 0] > 0, 3.0, 1.0)
+    monitor = ScoringMonitor(scoring="r2")
+    # A fixed step: the auto step's first overshoot would be taken back.
+    params = {"solver": "gd", "learning_rate": 0.2, "random_state": 0}
+    reg = TwoLayerRegressor(max_iter=6, **params)
+    _quiet_fit(reg.set_callbacks(monitor), X, y, sample_weight=weights)
+    rows = monitor.get_logs().data
+    (fit_row,) = [r for r in rows if r["task_name"] == "fit"]
+    steps = [r for r in rows if r["task_name"] == "iteration"]
+    assert len(steps) == 6
+    assert fit_row["r2"] == reg.score(X, y, sample_weight=weights)
+    three = TwoLayerRegressor(max_iter=3, **params)
+    _quiet_fit(three, X, y, sample_weight=weights)
+    assert steps[2]["r2"] == three.score(X, y, sample_weight=weights)
+
+
+@needs_callbacks
+@pytest.mark.parametrize("solver", ("lbfgs", "adam"))
+def test_a_callback_can_stop_the_regressor(curve, solver):
+    from sk_twolayer import TwoLayerRegressor
+
+    X, y = curve
+    stop = Recorder(stop_at=2)
+    reg = TwoLayerRegressor(solver=solver, max_iter=50, tol=0.0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # a wanted stop
+        reg.set_callbacks(stop).fit(X, y)
+    assert reg.n_iter_ == 2 and len(reg.loss_curve_) == 2
+
+
+@needs_callbacks
+def test_each_regressor_partial_fit_call_is_one_task(curve):
+    from sk_twolayer import TwoLayerRegressor
+
+    X, y = curve
+    recorder = Recorder()
+    reg = TwoLayerRegressor(solver="adam", random_state=0).set_callbacks(recorder)
+    reg.partial_fit(X[:75], y[:75])
+    reg.partial_fit(X[75:], y[75:])
+    assert [c[0] for c in recorder.calls] == ["setup", "begin", "end", "teardown"] * 2
+    first, second = recorder.ends("partial_fit")
+    assert first.n_iter_ == 1 and second.n_iter_ == 2
+    assert_array_equal(second.predict(X), reg.predict(X))

@@ -1,4 +1,5 @@
-"""scikit-learn's estimator checks, for every activation and solver.
+"""scikit-learn's estimator checks, for both estimators, every activation and
+every solver.
 
 No expected failures and no skip, poor_score or non_deterministic tags: every
 check runs and must pass.
@@ -8,13 +9,14 @@ import itertools
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sk_twolayer import TwoLayerClassifier
+from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor
 
 ACTIVATIONS = ("tanh", "sigmoid", "relu")
 SOLVERS = ("lbfgs", "gd", "sgd", "adam")
 
 ESTIMATORS = [
-    TwoLayerClassifier(activation=activation, solver=solver)
+    Estimator(activation=activation, solver=solver)
+    for Estimator in (TwoLayerClassifier, TwoLayerRegressor)
     for activation, solver in itertools.product(ACTIVATIONS, SOLVERS)
 ]
 
@@ -31,3 +33,12 @@ def test_tags_are_honest():
     assert not tags._skip_test
     assert tags.input_tags.sparse
     assert tags.classifier_tags.multi_label
+
+
+def test_regressor_tags_are_honest():
+    tags = TwoLayerRegressor().__sklearn_tags__()
+    assert not tags.regressor_tags.poor_score
+    assert not tags.non_deterministic
+    assert not tags._skip_test
+    assert tags.input_tags.sparse
+    assert tags.target_tags.multi_output and tags.target_tags.single_output

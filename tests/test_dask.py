@@ -12,10 +12,11 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.datasets import make_friedman1
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 
 import sk_twolayer
-from sk_twolayer import TwoLayerClassifier, make_flower
+from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor, make_flower
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
@@ -83,6 +84,33 @@ def test_grid_search_on_dask_gives_the_local_cv_results(cluster):
     assert remote.best_params_ == local.best_params_
     # The candidates differ, so equal scores are not a coincidence of the grid.
     assert len(set(local.cv_results_["mean_test_score"])) > 1
+    for name in ("W1_", "b1_", "W2_", "b2_"):
+        np.testing.assert_array_equal(
+            getattr(remote.best_estimator_, name), getattr(local.best_estimator_, name)
+        )
+
+
+def test_regressor_grid_search_on_dask_gives_the_local_cv_results(cluster):
+    X, y = make_friedman1(n_samples=150, n_features=5, random_state=0)
+    search = GridSearchCV(
+        TwoLayerRegressor(random_state=0),
+        {"n_hidden": [2, 8], "alpha": [0.1, "auto"]},
+        cv=KFold(n_splits=3, shuffle=True, random_state=0),
+    )
+    local = clone(search).fit(X, 1000 * y)
+    with (
+        distributed.Client(cluster) as client,
+        distributed.get_task_stream(client) as tasks,
+        joblib.parallel_config(backend="dask"),
+    ):
+        remote = clone(search).fit(X, 1000 * y)
+    workers = set(cluster.scheduler_info["workers"])
+    fit_tasks = [t for t in tasks.data if "_fit_and_score" in t["key"]]
+    assert fit_tasks and {t["worker"] for t in fit_tasks} <= workers
+    for key in ("mean_test_score", "split0_test_score", "split2_test_score"):
+        np.testing.assert_array_equal(remote.cv_results_[key], local.cv_results_[key])
+    assert len(set(local.cv_results_["mean_test_score"])) > 1
+    assert remote.best_params_ == local.best_params_
     for name in ("W1_", "b1_", "W2_", "b2_"):
         np.testing.assert_array_equal(
             getattr(remote.best_estimator_, name), getattr(local.best_estimator_, name)

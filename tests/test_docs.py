@@ -20,7 +20,7 @@ from numpy.testing import assert_array_equal
 from sklearn.base import clone
 
 import sk_twolayer
-from sk_twolayer import TwoLayerClassifier, datasets, make_flower
+from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor, datasets, make_flower
 from sk_twolayer._sklearn_private import CALLBACKS_AVAILABLE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,13 +48,22 @@ METHODS = [
     TwoLayerClassifier.predict_proba,
     TwoLayerClassifier.predict_log_proba,
     TwoLayerClassifier.decision_function,
+    TwoLayerRegressor.fit,
+    TwoLayerRegressor.partial_fit,
+    TwoLayerRegressor.predict,
 ]
-FUNCTIONS = [TwoLayerClassifier.__init__, make_flower, *METHODS]
+FUNCTIONS = [
+    TwoLayerClassifier.__init__,
+    TwoLayerRegressor.__init__,
+    make_flower,
+    *METHODS,
+]
 
 
 @pytest.mark.parametrize(
     "obj",
-    [sk_twolayer, datasets, TwoLayerClassifier, make_flower, *METHODS],
+    [sk_twolayer, datasets, TwoLayerClassifier, TwoLayerRegressor, make_flower]
+    + METHODS,
     ids=lambda obj: obj.__qualname__ if hasattr(obj, "__qualname__") else obj.__name__,
 )
 def test_public_names_have_docstrings_with_examples(obj):

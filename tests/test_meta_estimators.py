@@ -1,5 +1,6 @@
-"""TwoLayerClassifier inside scikit-learn's meta-estimators and tools, and
-sample weights routed to it by metadata routing."""
+"""TwoLayerClassifier and TwoLayerRegressor inside scikit-learn's
+meta-estimators and tools, and sample weights routed to them by metadata
+routing."""
 
 import numpy as np
 import pytest
@@ -7,11 +8,19 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn import config_context
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.datasets import load_breast_cancer, load_iris
-from sklearn.ensemble import BaggingClassifier, StackingClassifier, VotingClassifier
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import load_breast_cancer, load_iris, make_friedman1
+from sklearn.ensemble import (
+    BaggingClassifier,
+    BaggingRegressor,
+    StackingClassifier,
+    StackingRegressor,
+    VotingClassifier,
+    VotingRegressor,
+)
 from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.inspection import permutation_importance
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import (
     GridSearchCV,
     KFold,
@@ -20,10 +29,11 @@ from sklearn.model_selection import (
     train_test_split,
 )
 from sklearn.multiclass import OneVsRestClassifier
+from sklearn.multioutput import MultiOutputRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sk_twolayer import TwoLayerClassifier, make_flower
+from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor, make_flower
 
 PARAMS = ("W1_", "b1_", "W2_", "b2_")
 
@@ -231,3 +241,112 @@ def test_meta_estimators_keep_the_network_parameters():
     """clone keeps every parameter, so meta-estimators build the same network."""
     est = net(n_hidden=7, solver="adam", alpha=0.5, early_stopping=True)
     assert clone(est).get_params() == est.get_params()
+
+
+# ------------------------------------------------------------- regressor
+
+
+@pytest.fixture(scope="module")
+def friedman():
+    X, y = make_friedman1(n_samples=240, n_features=5, noise=0.5, random_state=0)
+    y = 100 * y + 2000  # a target in its own units
+    # Weights that matter: the rows with a large first feature count 4 times.
+    return X, y, np.where(X[:, 0] > 0.5, 4.0, 1.0)
+
+
+def reg(**params):
+    return TwoLayerRegressor(random_state=0, **params)
+
+
+def test_routed_weights_reach_the_regressor_in_a_pipeline(friedman):
+    X, y, w = friedman
+    Xs = StandardScaler().fit_transform(X)
+    direct = reg().fit(Xs, y, sample_weight=w)
+    assert not np.allclose(direct.W1_, reg().fit(Xs, y).W1_)  # weights matter
+    with config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            reg().set_fit_request(sample_weight=True),
+        )
+        assert_same_weights(pipe.fit(X, y, sample_weight=w)[-1], direct)
+        pipe = make_pipeline(StandardScaler(), reg())
+        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
+            pipe.fit(X, y, sample_weight=w)
+
+
+def test_routed_weights_in_a_regressor_grid_search_equal_a_manual_loop(friedman):
+    X, y, w = friedman
+    X = StandardScaler().fit_transform(X)
+    cv = KFold(3, shuffle=True, random_state=0)
+    grid = {"n_hidden": [2, 8]}
+    with config_context(enable_metadata_routing=True):
+        est = reg().set_fit_request(sample_weight=True)
+        est.set_score_request(sample_weight=True)
+        search = GridSearchCV(est, grid, cv=cv).fit(X, y, sample_weight=w)
+    for j, n_hidden in enumerate(grid["n_hidden"]):
+        for i, (train, test) in enumerate(cv.split(X, y)):
+            model = reg(n_hidden=n_hidden).fit(
+                X[train], y[train], sample_weight=w[train]
+            )
+            score = model.score(X[test], y[test], sample_weight=w[test])
+            assert search.cv_results_[f"split{i}_test_score"][j] == score
+    assert search.best_params_ == {"n_hidden": 8}
+    assert_same_weights(
+        search.best_estimator_, reg(n_hidden=8).fit(X, y, sample_weight=w)
+    )
+
+
+def test_bagging_regressor_bootstraps_are_repeated_rows(friedman):
+    X, y, _ = friedman
+    X = StandardScaler().fit_transform(X)
+    bagging = BaggingRegressor(reg(), n_estimators=4, random_state=0).fit(X, y)
+    members = bagging.estimators_
+    assert not np.array_equal(members[0].W1_, members[1].W1_)
+    # Each bootstrap arrives as integer sample weights: the network of the
+    # drawn rows, repeated as drawn -- bit for bit, the target scaling too.
+    rows = bagging.estimators_samples_[0]
+    assert_same_weights(members[0], clone(members[0]).fit(X[rows], y[rows]))
+    assert bagging.score(X, y) > 0.9
+
+
+def test_voting_and_stacking_regressors(friedman):
+    X, y, _ = friedman
+    X = StandardScaler().fit_transform(X)
+    members = [("net", reg()), ("ridge", Ridge())]
+    voting = VotingRegressor(members).fit(X, y)
+    assert_allclose(
+        voting.predict(X), np.mean([e.predict(X) for e in voting.estimators_], axis=0)
+    )
+    stacking = StackingRegressor(members, final_estimator=Ridge(), cv=3).fit(X, y)
+    assert stacking.transform(X).shape == (len(X), 2)
+    assert stacking.score(X, y) > 0.9
+
+
+def test_multi_output_regressor_and_transformed_target(friedman):
+    X, y, _ = friedman
+    X = StandardScaler().fit_transform(X)
+    Y = np.c_[y, X[:, 1] * X[:, 2]]
+    per_output = MultiOutputRegressor(reg()).fit(X, Y)
+    assert all(m.n_outputs_ == 1 for m in per_output.estimators_)
+    joint = reg().fit(X, Y)
+    assert joint.n_outputs_ == 2
+    assert per_output.score(X, Y) > 0.9 and joint.score(X, Y) > 0.9
+    # Inside TransformedTargetRegressor, on the log of the target.
+    logged = TransformedTargetRegressor(reg(), func=np.log, inverse_func=np.exp)
+    assert logged.fit(X, y).score(X, y) > 0.9
+
+
+def test_cross_validate_the_regressor_with_routed_weights(friedman):
+    X, y, w = friedman
+    X = StandardScaler().fit_transform(X)
+    cv = KFold(3, shuffle=True, random_state=0)
+    with config_context(enable_metadata_routing=True):
+        est = reg().set_fit_request(sample_weight=True)
+        est.set_score_request(sample_weight=True)
+        result = cross_validate(
+            est, X, y, params={"sample_weight": w}, cv=cv, return_estimator=True
+        )
+    for i, (train, test) in enumerate(cv.split(X, y)):
+        model = reg().fit(X[train], y[train], sample_weight=w[train])
+        assert_same_weights(result["estimator"][i], model)
+        assert result["test_score"][i] == model.score(X[test], y[test], w[test])

@@ -17,6 +17,8 @@ def _problem(output, n_y, weighted, seed=0):
     X = rng.randn(M, N_X)
     if output == "softmax":
         Y = np.eye(n_y)[rng.randint(n_y, size=M)]
+    elif output == "identity":
+        Y = rng.randn(M, n_y)
     else:
         Y = (rng.rand(M, n_y) > 0.5).astype(float)
     sample_weight = rng.uniform(0.1, 3.0, size=M) if weighted else None
@@ -29,6 +31,8 @@ OUTPUT_CASES = {
     "binary": ("sigmoid", 1),
     "multiclass": ("softmax", 3),
     "multilabel": ("sigmoid", 3),
+    "regression": ("identity", 1),
+    "multi-output regression": ("identity", 3),
 }
 
 
@@ -84,6 +88,52 @@ def test_loss_is_the_weighted_mean_cross_entropy_plus_l2():
     assert loss == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize("n_y", [1, 3])
+def test_regression_loss_is_half_the_weighted_mean_squared_error_plus_l2(n_y):
+    X, Y, sw, theta = _problem("identity", n_y, weighted=True)
+    W1, b1, W2, b2 = net.unpack(theta, N_X, N_H, n_y)
+    A2 = np.tanh(X @ W1.T + b1) @ W2.T + b2  # the identity output: A2 = Z2
+    alpha = 0.3
+    penalty = alpha / 2 * ((W1**2).sum() + (W2**2).sum())
+    expected = (sw @ ((A2 - Y) ** 2).sum(axis=1) / 2 + penalty) / sw.sum()
+    loss, grad = net.loss_and_gradients(theta, X, Y, sw, alpha, "tanh", "identity", N_H)
+    assert loss == pytest.approx(expected, rel=1e-12)
+    # dZ2 = A2 − Y: the output biases' gradient is the weighted mean residual.
+    db2 = net.unpack(grad, N_X, N_H, n_y)[3]
+    assert_allclose(db2, sw @ (A2 - Y) / sw.sum(), rtol=1e-12)
+
+
+def test_identity_output_is_its_input_or_a_copy_into_out():
+    Z = np.arange(6.0).reshape(3, 2)
+    assert net.OUTPUTS["identity"](Z) is Z
+    assert net.OUTPUTS["identity"](Z, out=Z) is Z
+    out = np.empty_like(Z)
+    assert net.OUTPUTS["identity"](Z, out=out) is out
+    assert_array_equal(out, Z)
+
+
+def test_every_output_unit_has_a_loss_and_an_inverse_link():
+    assert set(net.OUTPUTS) == set(net.LOSSES) == set(net.INVERSE_LINKS)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+def test_inverse_link_gives_the_bias_whose_output_is_the_mean_target(output):
+    """With W2 = 0, the output bias link(mean Y) makes A2 the mean target,
+    and no constant model has a lower loss (the gradient of b2 is zero)."""
+    rng = np.random.RandomState(3)
+    if output == "identity":
+        Y = rng.randn(50, 2) * 7 + 3
+    elif output == "softmax":
+        Y = np.eye(3)[rng.randint(3, size=50)]
+    else:
+        Y = (rng.rand(50, 2) > 0.3).astype(float)
+    b2 = net.INVERSE_LINKS[output](Y.mean(axis=0))
+    Z2 = np.tile(b2, (50, 1))
+    A2 = net.OUTPUTS[output](Z2.copy())
+    assert_allclose(A2[0], Y.mean(axis=0), rtol=1e-12)
+    assert_allclose((A2 - Y).mean(axis=0), 0, atol=1e-12)
+
+
 @pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
 def test_derivatives_are_written_in_terms_of_the_activation(activation):
     Z = np.linspace(-3, 3, 61) + 0.01  # avoid relu's kink at 0
@@ -105,14 +155,12 @@ def test_outputs_and_loss_stay_finite_for_huge_logits(dtype):
         A = net.OUTPUTS[output](Z)
         assert A.dtype == dtype
         assert np.all(np.isfinite(A)) and np.all((A >= 0) & (A <= 1))
-        losses = net.cross_entropy(Z, Y, output)
+        losses = net.sample_loss(Z, Y, output)
         assert np.all(np.isfinite(losses)) and np.all(losses >= 0)
     assert_allclose(net.softmax(Z).sum(axis=1), 1, rtol=1e-6)
     # The correct class at +1e30 costs nothing; the wrong one costs ~|z|.
-    assert net.cross_entropy(Z[:1], Y[:1], "softmax")[0] == pytest.approx(0, abs=1e-6)
-    assert net.cross_entropy(Z[2:], Y[2:], "softmax")[0] == pytest.approx(
-        1600, rel=1e-6
-    )
+    assert net.sample_loss(Z[:1], Y[:1], "softmax")[0] == pytest.approx(0, abs=1e-6)
+    assert net.sample_loss(Z[2:], Y[2:], "softmax")[0] == pytest.approx(1600, rel=1e-6)
 
 
 @pytest.mark.parametrize("scale", [1, 300, 1e4])
@@ -133,22 +181,22 @@ def test_cross_entropy_matches_the_textbook_formula_for_moderate_logits():
     Z = rng.randn(20, 3) * 3
     Y = np.eye(3)[rng.randint(3, size=20)]
     P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
-    assert_allclose(net.cross_entropy(Z, Y, "softmax"), -(Y * np.log(P)).sum(1))
+    assert_allclose(net.sample_loss(Z, Y, "softmax"), -(Y * np.log(P)).sum(1))
     S = 1 / (1 + np.exp(-Z))
     expected = -(Y * np.log(S) + (1 - Y) * np.log(1 - S)).sum(1)
-    assert_allclose(net.cross_entropy(Z, Y, "sigmoid"), expected)
+    assert_allclose(net.sample_loss(Z, Y, "sigmoid"), expected)
 
 
-@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 @pytest.mark.parametrize("weighted", [False, True])
-def test_total_cross_entropy_is_the_weighted_sum_over_samples(output, weighted):
+def test_total_loss_is_the_weighted_sum_over_samples(output, weighted):
     rng = np.random.RandomState(2)
     Z = rng.randn(30, 3) * 4
     Y = np.eye(3)[rng.randint(3, size=30)]
     s = rng.uniform(0.1, 3, size=30) if weighted else None
-    per_sample = net.cross_entropy(Z, Y, output)
+    per_sample = net.sample_loss(Z, Y, output)
     expected = per_sample.sum() if s is None else s @ per_sample
-    total = net.total_cross_entropy(Z, Y, s, output)
+    total = net.total_loss(Z, Y, s, output)
     assert isinstance(total, float)
     assert total == pytest.approx(expected, rel=1e-13)
 
@@ -189,7 +237,7 @@ def test_blas_helpers_fall_back_for_arrays_blas_cannot_write(monkeypatch):
     assert_allclose(out, A @ B)
 
 
-def test_total_cross_entropy_of_a_well_fitted_float32_model_is_accurate():
+def test_total_loss_of_a_well_fitted_float32_model_is_accurate():
     """Σ log(1 + e^z) and Σ y z over many confident float32 logits nearly
     cancel; the total is taken row by row, in float64 (summed apart the two
     were 7e-4 off here)."""
@@ -198,9 +246,7 @@ def test_total_cross_entropy_of_a_well_fitted_float32_model_is_accurate():
     Z = ((2 * Y - 1) * rng.uniform(6, 12, Y.shape)).astype(np.float32)
     Z64, Y64 = Z.astype(float), Y.astype(float)
     expected = np.sum(np.logaddexp(0, Z64) - Y64 * Z64)
-    assert net.total_cross_entropy(Z, Y, None, "sigmoid") == pytest.approx(
-        expected, rel=2e-5
-    )
+    assert net.total_loss(Z, Y, None, "sigmoid") == pytest.approx(expected, rel=2e-5)
 
 
 def test_softplus_may_write_over_its_input():

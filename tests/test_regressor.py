@@ -1,0 +1,678 @@
+"""TwoLayerRegressor: outputs, target scaling, weights, state, input checks,
+persistence and the sklearn protocol."""
+
+import io
+import pickle
+import warnings
+from contextlib import redirect_stdout
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+import skops.io as sio
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import make_friedman1, make_regression
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
+from sklearn.metrics import r2_score
+from sklearn.preprocessing import StandardScaler
+
+from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor
+
+ACTIVATIONS = ("tanh", "sigmoid", "relu")
+SOLVERS = ("lbfgs", "gd", "sgd", "adam")
+PARAMS = ("W1_", "b1_", "W2_", "b2_")
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture
+def friedman():
+    """A smooth nonlinear target in its own units (mean ~ 1000, sd ~ 250)."""
+    X, y = make_friedman1(n_samples=200, n_features=5, noise=0.3, random_state=0)
+    return StandardScaler().fit_transform(X), 50 * y + 300
+
+
+@pytest.fixture
+def small():
+    X, y = make_regression(n_samples=40, n_features=3, noise=5, random_state=0)
+    return X, 37.3 * y + 1000
+
+
+def state(model):
+    """Everything a fit may set, as comparable bytes."""
+    return pickle.dumps(model.__dict__)
+
+
+def assert_same_model(a, b):
+    for name in PARAMS:
+        assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def forward(model, X):
+    """The prediction by hand from the four arrays."""
+    g = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}[model.activation]
+    return g(X @ model.W1_.T + model.b1_) @ model.W2_.T + model.b2_
+
+
+# --------------------------------------------------------------- outputs
+
+
+def test_one_identity_output_and_one_dimensional_predictions(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(n_hidden=6, random_state=0).fit(X, y)
+    assert reg.W1_.shape == (6, 5) and reg.b1_.shape == (6,)
+    assert reg.W2_.shape == (1, 6) and reg.b2_.shape == (1,)
+    assert reg.out_activation_ == "identity" and reg.n_outputs_ == 1
+    assert reg.predict(X).shape == (200,)
+    assert_allclose(reg.predict(X), forward(reg, X)[:, 0], rtol=1e-12)
+    assert reg.score(X, y) == pytest.approx(r2_score(y, reg.predict(X)))
+    assert reg.score(X, y) > 0.95
+
+
+def test_a_column_vector_y_is_raveled_with_a_warning(friedman):
+    X, y = friedman
+    with pytest.warns(DataConversionWarning):
+        column = TwoLayerRegressor(max_iter=30, random_state=0).fit(X, y[:, None])
+    flat = TwoLayerRegressor(max_iter=30, random_state=0).fit(X, y)
+    assert column.n_outputs_ == 1 and column.predict(X).shape == (200,)
+    assert_same_model(column, flat)
+
+
+def test_multi_output_fits_each_target_whatever_its_units(friedman):
+    X, y = friedman
+    Y = np.c_[y, 1e-4 * X[:, 0] * X[:, 1], -3e5 * np.sin(X[:, 2])]
+    reg = TwoLayerRegressor(random_state=0).fit(X, Y)
+    assert reg.n_outputs_ == 3 and reg.W2_.shape == (3, reg.n_hidden)
+    P = reg.predict(X)
+    assert P.shape == (200, 3)
+    assert_allclose(P, forward(reg, X), rtol=1e-12)
+    # Each output is standardized apart: each is learned, the tiny one too.
+    assert np.all(r2_score(Y, P, multioutput="raw_values") > 0.95)
+    assert reg.score(X, Y) == pytest.approx(r2_score(Y, P))
+
+
+def test_prediction_reads_the_weights_as_they_are(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(n_hidden=3, random_state=0).fit(X, y)
+    reg.W1_, reg.b1_ = np.eye(3, 5), np.zeros(3)
+    reg.W2_, reg.b2_ = np.array([[1.0, -2.0, 0.5]]), np.array([7.0])
+    assert_allclose(reg.predict(X), np.tanh(X[:, :3]) @ [1.0, -2.0, 0.5] + 7)
+
+
+def test_glorot_init_starts_the_output_bias_at_the_weighted_target_mean(friedman):
+    X, y = friedman
+    w = np.linspace(0.5, 2, len(y))
+    reg = TwoLayerRegressor(solver="gd", learning_rate=1e-12, max_iter=1)
+    reg.fit(X, y, sample_weight=w)
+    assert reg.b2_[0] == pytest.approx(np.average(y, weights=w), rel=1e-9)
+    course = TwoLayerRegressor(solver="gd", init=0.01, learning_rate=1e-12, max_iter=1)
+    assert course.fit(X, y).b2_[0] == pytest.approx(y.mean(), rel=1e-9)
+
+
+def test_alpha_shrinks_the_weights(friedman):
+    X, y = friedman
+    norms = [
+        np.linalg.norm(TwoLayerRegressor(alpha=a, random_state=0).fit(X, y).W1_)
+        for a in (0.0, 30.0)
+    ]
+    assert norms[1] < norms[0]
+
+
+# ------------------------------------------------------- target scaling
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("alpha", ["auto", 0.5])
+def test_y_in_other_units_gives_the_same_model_in_those_units(small, solver, alpha):
+    X, y = small
+    params = {"solver": solver, "alpha": alpha, "random_state": 0}
+    base = TwoLayerRegressor(**params).fit(X, y)
+    # A power of two changes no bit of the standardized targets.
+    big = TwoLayerRegressor(**params).fit(X, 2.0**20 * y)
+    assert_array_equal(big.predict(X), 2.0**20 * base.predict(X))
+    assert big.loss_curve_ == base.loss_curve_ and big.alpha_ == base.alpha_
+    assert_array_equal(big.W1_, base.W1_)
+    # 1e6 changes the last bits of y; the fit follows to rounding.
+    million = TwoLayerRegressor(**{**params, "alpha": 0.5}).fit(X, 1e6 * y)
+    same_alpha = TwoLayerRegressor(**{**params, "alpha": 0.5}).fit(X, y)
+    expected = 1e6 * same_alpha.predict(X)
+    assert_allclose(million.predict(X), expected, atol=1e-7 * abs(expected).max())
+    assert_allclose(million.loss_, same_alpha.loss_, rtol=1e-7)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("value", [0.0, 3.7, -2.5e6, 1e-300, 1e300])
+def test_a_constant_y_is_predicted_without_warnings(small, solver, value):
+    X, _ = small
+    y = np.full(len(X), value)
+    reg = TwoLayerRegressor(solver=solver, random_state=0).fit(X, y)
+    assert reg._target_scale[0] == (abs(value) or 1.0)
+    assert np.all(np.isfinite(reg.predict(X)))
+    assert_allclose(reg.predict(X), value, rtol=0.01, atol=0.01 * (abs(value) or 1))
+
+
+def test_loss_is_in_the_units_of_the_standardized_targets(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver="gd", alpha=0.0, max_iter=50, random_state=0)
+    reg.fit(X, y)
+    # gd's loss_ is the loss before its last step: refit one step fewer and
+    # measure the standardized squared error of that model by hand.
+    before = TwoLayerRegressor(solver="gd", alpha=0.0, max_iter=49, random_state=0)
+    before.fit(X, y)
+    residual = (y - before.predict(X)) / y.std()
+    assert reg.loss_ == pytest.approx(0.5 * np.mean(residual**2), rel=1e-9)
+    assert reg.loss_curve_[0] == pytest.approx(
+        TwoLayerRegressor(solver="gd", alpha=0.0, max_iter=1, random_state=0)
+        .fit(X, 1e9 * y)
+        .loss_,
+        rel=1e-9,
+    )
+
+
+# ---------------------------------------------------------- sample weights
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_integer_sample_weights_equal_repeated_rows_bit_for_bit(
+    small, solver, activation, sparse
+):
+    X, y = small
+    w = np.random.RandomState(0).randint(0, 4, size=len(y))  # zeros drop rows
+    X_rep, y_rep = np.repeat(X, w, 0), np.repeat(y, w)
+    order = np.random.RandomState(1).permutation(len(y))  # any row order
+    X_w, y_w, w = X[order], y[order], w[order]
+    if sparse:
+        X_rep, X_w = sp.csr_matrix(X_rep), sp.csc_matrix(X_w)
+    params = {"solver": solver, "activation": activation, "random_state": 0}
+    weighted = TwoLayerRegressor(**params).fit(X_w, y_w, sample_weight=w)
+    repeated = TwoLayerRegressor(**params).fit(X_rep, y_rep)
+    assert weighted.n_iter_ == repeated.n_iter_
+    assert weighted.alpha_path_ == repeated.alpha_path_
+    assert_same_model(weighted, repeated)
+
+
+@pytest.mark.parametrize("solver", ["gd", "lbfgs"])
+def test_integer_weights_with_a_float_alpha_and_multiple_outputs(small, solver):
+    X, y = small
+    Y = np.c_[y, X[:, 0] ** 2]
+    w = np.random.RandomState(2).randint(1, 5, size=len(y))
+    params = {"solver": solver, "alpha": 0.3, "random_state": 0}
+    weighted = TwoLayerRegressor(**params).fit(X, Y, sample_weight=w)
+    repeated = TwoLayerRegressor(**params).fit(np.repeat(X, w, 0), np.repeat(Y, w, 0))
+    assert_same_model(weighted, repeated)
+
+
+def test_rows_of_zero_weight_count_for_nothing(small):
+    X, y = small
+    w = np.ones(len(y))
+    w[::4] = 0
+    wild = np.where(w == 0, 1e9, y)  # their targets would dominate the scaling
+    weighted = TwoLayerRegressor(random_state=0).fit(X, wild, sample_weight=w)
+    kept = TwoLayerRegressor(random_state=0).fit(X[w > 0], y[w > 0])
+    assert_same_model(weighted, kept)
+
+
+@pytest.mark.parametrize("scale", [1e-3, 1e6])
+def test_weights_and_alpha_scaled_together_give_the_same_model(small, scale):
+    """alpha is a penalty per unit of weight, as for the classifier."""
+    X, y = small
+    w = np.random.RandomState(3).uniform(0.5, 2, len(y))
+    a = TwoLayerRegressor(alpha=0.5, random_state=0).fit(X, y, sample_weight=w)
+    b = TwoLayerRegressor(alpha=0.5 * scale, random_state=0)
+    b.fit(X, y, sample_weight=scale * w)
+    # The same problem, to rounding: L-BFGS ends a few ulps apart.
+    expected = a.predict(X)
+    assert_allclose(b.predict(X), expected, atol=1e-6 * abs(expected).max())
+
+
+# ------------------------------------------------ warm start, partial_fit
+
+
+def test_warm_start_continues_from_the_fitted_weights(friedman):
+    X, y = friedman
+    params = {"solver": "gd", "learning_rate": 0.3, "tol": 0, "random_state": 0}
+    one_go = TwoLayerRegressor(max_iter=40, **params).fit(X, y)
+    two_steps = TwoLayerRegressor(max_iter=20, warm_start=True, **params)
+    two_steps.fit(X, y).fit(X, y)
+    assert_allclose(two_steps.W2_, one_go.W2_, rtol=1e-10)
+    assert_allclose(two_steps.predict(X), one_go.predict(X), rtol=1e-10)
+
+
+def test_warm_start_keeps_the_first_fits_scaling(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(warm_start=True, random_state=0).fit(X, y)
+    mean, scale = reg._target_mean.copy(), reg._target_scale.copy()
+    reg.fit(X, 2 * y + 5)
+    assert_array_equal(reg._target_mean, mean)
+    assert_array_equal(reg._target_scale, scale)
+    assert reg.score(X, 2 * y + 5) > 0.9
+
+
+def test_warm_start_with_other_outputs_or_features_is_refused(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(warm_start=True, random_state=0).fit(X, y)
+    before = state(reg)
+    with pytest.raises(ValueError, match="y has 2 output"):
+        reg.fit(X, np.c_[y, y])
+    with pytest.raises(ValueError, match="features"):
+        reg.fit(np.c_[X, X], y)
+    with pytest.raises(ValueError, match="hidden units"):
+        reg.set_params(n_hidden=3).fit(X, y)
+    reg.set_params(n_hidden=32)
+    assert state(reg) == before
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd", "adam"])
+def test_partial_fit_streams_chunks_in_the_first_chunks_scaling(friedman, solver):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver=solver, random_state=0)
+    chunks = np.array_split(np.arange(200), 4)
+    for epoch in range(30):
+        for rows in chunks:
+            reg.partial_fit(X[rows], y[rows])
+        if epoch == 0:
+            first = y[chunks[0]]
+            assert reg._target_mean[0] == pytest.approx(first.mean(), rel=1e-12)
+            assert reg._target_scale[0] == pytest.approx(first.std(), rel=1e-12)
+    assert reg.n_iter_ == 120 and reg.t_ == 30 * 200 and len(reg.loss_curve_) == 120
+    assert reg.score(X, y) > 0.7
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd", "adam"])
+def test_partial_fit_refuses_other_outputs_and_keeps_the_model(friedman, solver):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver=solver, random_state=0).partial_fit(X, y)
+    before = state(reg)
+    with pytest.raises(ValueError, match="y has 3 output"):
+        reg.partial_fit(X, np.c_[y, y, y])
+    assert state(reg) == before
+    multi = TwoLayerRegressor(solver=solver, random_state=0)
+    multi.partial_fit(X, np.c_[y, y])
+    with pytest.raises(ValueError, match="y has 1 output"):
+        multi.partial_fit(X, y)
+
+
+def test_pickling_between_partial_fit_calls_continues_identically(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver="adam", random_state=0).partial_fit(X, y)
+    copy = pickle.loads(pickle.dumps(reg))
+    reg.partial_fit(X[::-1], y[::-1])
+    copy.partial_fit(X[::-1], y[::-1])
+    assert_same_model(reg, copy)
+
+
+def test_partial_fit_is_not_offered_by_lbfgs_nor_with_early_stopping(friedman):
+    X, y = friedman
+    assert not hasattr(TwoLayerRegressor(solver="lbfgs"), "partial_fit")
+    reg = TwoLayerRegressor(solver="adam", random_state=0).fit(X, y)
+    before = state(reg)
+    with pytest.raises(ValueError, match="early_stopping"):
+        reg.set_params(early_stopping=True).partial_fit(X, y)
+    reg.set_params(early_stopping=False)
+    assert state(reg) == before
+
+
+def test_partial_fit_without_a_fit_uses_the_fixed_alpha(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver="adam", random_state=0).partial_fit(X, y)
+    assert reg.alpha_ == 1.0 and reg.alpha_path_ is None
+    fitted = TwoLayerRegressor(solver="adam", random_state=0).fit(X, y)
+    chosen = fitted.alpha_
+    assert fitted.partial_fit(X, y).alpha_ == chosen
+
+
+# ------------------------------------------------------ early stopping
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_early_stopping_records_validation_r2(friedman, solver):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver=solver, early_stopping=True, random_state=0)
+    reg.fit(X, y)
+    scores, losses = reg.validation_scores_, reg.validation_loss_curve_
+    assert len(scores) == len(losses) == reg.n_iter_ < reg.max_iter
+    assert all(isinstance(s, float) and s <= 1 for s in scores)
+    # R² = 1 − SS_res / SS_tot and the loss is SS_res / (2 Σ w): on one
+    # validation set, 1 − R² is the loss times a constant.
+    ratios = (1 - np.array(scores)) / np.array(losses)
+    assert_allclose(ratios, ratios[0], rtol=1e-9)
+    assert reg.best_validation_loss_ == min(losses)
+    assert reg.best_validation_score_ == scores[int(np.argmin(losses))]
+    assert reg.best_validation_score_ == max(scores)
+    assert reg.best_validation_score_ > 0.7
+
+
+def test_early_stopping_restores_the_best_weights(friedman):
+    X, y = friedman
+    params = {"solver": "adam", "early_stopping": True, "random_state": 0}
+    reg = TwoLayerRegressor(n_iter_no_change=5, **params).fit(X, y)
+    best = int(np.argmin(reg.validation_loss_curve_)) + 1
+    assert best < reg.n_iter_  # it ran on past its best epoch
+    # The same run stopped at the best epoch, by max_iter, has these weights.
+    stopped = TwoLayerRegressor(n_iter_no_change=5, max_iter=best, **params)
+    stopped.fit(X, y)
+    assert_same_model(reg, stopped)
+
+
+def test_early_stopping_with_sample_weights_and_multiple_outputs(friedman):
+    X, y = friedman
+    Y = np.c_[y, X[:, 0]]
+    w = np.where(X[:, 0] > 0, 3.0, 1.0)
+    reg = TwoLayerRegressor(early_stopping=True, random_state=0)
+    reg.fit(X, Y, sample_weight=w)
+    assert reg.best_validation_score_ > 0.8
+    assert reg.validation_scores_[-1] <= 1
+
+
+def test_no_validation_attributes_without_early_stopping(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(max_iter=20, random_state=0).fit(X, y)
+    assert reg.validation_scores_ is None and reg.best_validation_score_ is None
+    assert reg.validation_loss_curve_ is None and reg.best_validation_loss_ is None
+
+
+# ---------------------------------------------------------- alpha="auto"
+
+
+def test_alpha_auto_is_chosen_by_held_out_squared_error(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(random_state=0).fit(X, y)
+    path = reg.alpha_path_
+    assert reg.alpha_ == min(path, key=path.get)
+    assert all(loss > 0 for loss in path.values())
+    # The path's losses are in standardized units: y's units change nothing.
+    assert TwoLayerRegressor(random_state=0).fit(X, 2.0**-30 * y).alpha_path_ == path
+    fixed = TwoLayerRegressor(alpha=0.7, random_state=0).fit(X, y)
+    assert fixed.alpha_ == 0.7 and fixed.alpha_path_ is None
+
+
+def test_alpha_auto_folds_do_not_depend_on_y_units(friedman):
+    """The folds hash each row with its standardized targets, which y in
+    other units changes only in the last bits: hashed at float32 precision,
+    the rows land in the same folds, and the same alpha is chosen."""
+    from sk_twolayer._auto_alpha import fold_offsets, row_hashes
+    from sk_twolayer._targets import standardize
+
+    X, y = friedman
+    Y, Y_million = (standardize(c * y, X, None).Y for c in (1.0, 1e6))
+    assert not np.array_equal(Y, Y_million)  # the last bits differ
+    key = b"0123456789abcdef"
+    assert_array_equal(
+        fold_offsets(row_hashes(X, Y, key), 3),
+        fold_offsets(row_hashes(X, Y_million, key), 3),
+    )
+    a = TwoLayerRegressor(random_state=0).fit(X, y)
+    b = TwoLayerRegressor(random_state=0).fit(X, 1e6 * y)
+    assert a.alpha_ == b.alpha_
+    assert_allclose(
+        list(b.alpha_path_.values()), list(a.alpha_path_.values()), rtol=0.01
+    )
+
+
+def test_alpha_auto_is_deterministic(friedman):
+    X, y = friedman
+    a = TwoLayerRegressor(random_state=0).fit(X, y)
+    b = TwoLayerRegressor(random_state=0).fit(X, y)
+    assert a.alpha_path_ == b.alpha_path_
+    assert_same_model(a, b)
+
+
+# -------------------------------------------------------- inputs, dtypes
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_data_keeps_float32_weights_and_predictions(friedman, solver):
+    X, y = friedman
+    X32 = X.astype(np.float32)
+    reg = TwoLayerRegressor(solver=solver, random_state=0).fit(X32, y)
+    for name in PARAMS:
+        assert getattr(reg, name).dtype == np.float32
+    assert reg.predict(X32).dtype == np.float32
+    assert reg.predict(X).dtype == np.float64
+    reg64 = TwoLayerRegressor(solver=solver, random_state=0).fit(X, y)
+    # The same alpha_ (the folds hash values at float32 precision); gd's tol
+    # rule may stop the float32 run some iterations earlier.
+    assert reg.alpha_ == reg64.alpha_
+    assert_allclose(reg.predict(X32), reg64.predict(X), rtol=0.1)
+    assert abs(reg.score(X32, y) - reg64.score(X, y)) < 0.03
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_and_dense_give_the_same_model(friedman, fmt):
+    X, y = friedman
+    dense = TwoLayerRegressor(random_state=0, alpha=0.5, max_iter=20).fit(X, y)
+    sparse = TwoLayerRegressor(random_state=0, alpha=0.5, max_iter=20)
+    sparse.fit(sp.csr_matrix(X).asformat(fmt), y)
+    assert_allclose(sparse.W1_, dense.W1_, rtol=1e-6, atol=1e-9)
+    assert_allclose(
+        sparse.predict(sp.csr_matrix(X).asformat(fmt)), dense.predict(X), rtol=1e-7
+    )
+
+
+def test_dataframes_keep_feature_names_and_series_targets(friedman):
+    X, y = friedman
+    frame = pd.DataFrame(X, columns=list("abcde"))
+    reg = TwoLayerRegressor(max_iter=20, random_state=0)
+    reg.fit(frame, pd.Series(y, name="target"))
+    assert_array_equal(reg.feature_names_in_, list("abcde"))
+    with pytest.raises(ValueError, match="feature names"):
+        reg.predict(frame.rename(columns=str.upper))
+    assert reg.predict(frame).shape == (200,)
+
+
+def test_integer_and_boolean_targets_are_numbers(friedman):
+    X, y = friedman
+    as_int = TwoLayerRegressor(max_iter=20, random_state=0).fit(X, y.astype(int))
+    as_float = TwoLayerRegressor(max_iter=20, random_state=0)
+    as_float.fit(X, y.astype(int).astype(float))
+    assert_same_model(as_int, as_float)
+    flags = TwoLayerRegressor(max_iter=20, random_state=0).fit(X, y > y.mean())
+    assert flags.predict(X).dtype == np.float64
+    objects = TwoLayerRegressor(max_iter=20, random_state=0)
+    assert_same_model(objects.fit(X, y.astype(int).astype(object)), as_int)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_same_random_state_gives_bit_identical_weights(friedman, activation, solver):
+    X, y = friedman
+    params = {"activation": activation, "solver": solver}
+    a = TwoLayerRegressor(random_state=7, **params).fit(X, y)
+    b = TwoLayerRegressor(random_state=7, **params).fit(X, y)
+    assert_same_model(a, b)
+    c = TwoLayerRegressor(random_state=8, **params).fit(X, y)
+    assert not np.array_equal(a.W1_, c.W1_)
+
+
+# ------------------------------------------------------ bad input, state
+
+BAD_FITS = {
+    "NaN in y": (lambda X, y: (X, np.where(y > y.mean(), np.nan, y), None), "NaN"),
+    "inf in y": (lambda X, y: (X, np.where(y > y.mean(), np.inf, y), None), "inf"),
+    "-inf in 2-D y": (
+        lambda X, y: (X, np.c_[y, np.where(y > y.mean(), -np.inf, y)], None),
+        "inf",
+    ),
+    "strings in y": (lambda X, y: (X, np.array(["a", "b"] * 100), None), "numeric"),
+    "words in object y": (
+        lambda X, y: (X, np.array(["a", "b"] * 100, dtype=object), None),
+        "float|string",
+    ),
+    "complex y": (lambda X, y: (X, y + 1j, None), "[Cc]omplex"),
+    "3-D y": (lambda X, y: (X, y[:, None, None], None), "dim 3|3D|ndim"),
+    "y without columns": (lambda X, y: (X, y[:, None][:, :0], None), "0 feature"),
+    "y shorter than X": (lambda X, y: (X, y[:-1], None), "inconsistent numbers"),
+    "NaN in X": (lambda X, y: (np.where(X > 1, np.nan, X), y, None), "NaN"),
+    "1-D X": (lambda X, y: (X[:, 0], y, None), "2D array"),
+    "no samples": (lambda X, y: (X[:0], y[:0], None), "0 sample"),
+    "negative weight": (lambda X, y: (X, y, -np.ones(len(y))), "(?i)negative"),
+    "all-zero weights": (lambda X, y: (X, y, np.zeros(len(y))), "zero"),
+    "NaN weight": (lambda X, y: (X, y, np.where(y > y.mean(), np.nan, 1.0)), "NaN"),
+    "weights too short": (lambda X, y: (X, y, np.ones(3)), "sample_weight.shape"),
+    "y beyond float64's range": (
+        lambda X, y: (X, np.where(X[:, 0] > 0, 1.7e308, -1.7e308), 1 + (X[:, 0] > 0)),
+        "overflows|diverged",
+    ),
+}
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+@pytest.mark.parametrize("case", BAD_FITS)
+def test_bad_input_is_named_and_a_failed_refit_keeps_the_model(friedman, case, solver):
+    X, y = friedman
+    make_bad, message = BAD_FITS[case]
+    reg = TwoLayerRegressor(solver=solver, max_iter=20, random_state=0).fit(X, y)
+    before = state(reg)
+    Xb, yb, wb = make_bad(X, y)
+    with pytest.raises((ValueError, TypeError), match=message):
+        reg.fit(Xb, yb, sample_weight=wb)
+    assert state(reg) == before
+    if solver == "adam":  # partial_fit: the same checks, the same guarantee
+        with pytest.raises((ValueError, TypeError), match=message):
+            reg.partial_fit(Xb, yb, sample_weight=wb)
+        assert state(reg) == before
+
+
+def test_class_weight_is_not_a_parameter():
+    assert "class_weight" not in TwoLayerRegressor().get_params()
+    with pytest.raises(TypeError, match="class_weight"):
+        TwoLayerRegressor(class_weight="balanced")
+    common = set(TwoLayerClassifier().get_params()) - {"class_weight"}
+    assert set(TwoLayerRegressor().get_params()) == common
+
+
+@pytest.mark.parametrize(
+    "param, value",
+    [("n_hidden", 0), ("alpha", -1.0), ("solver", "newton"), ("learning_rate", 0)],
+)
+def test_invalid_parameters_are_named_and_keep_the_model(friedman, param, value):
+    X, y = friedman
+    reg = TwoLayerRegressor(max_iter=20, random_state=0).fit(X, y)
+    reg.set_params(**{param: value})
+    before = state(reg)
+    with pytest.raises(ValueError, match=f"'{param}' parameter"):
+        reg.fit(X, y)
+    assert state(reg) == before
+
+
+def test_wrong_number_of_features_at_predict_and_unfitted_model(friedman):
+    from sklearn.exceptions import NotFittedError
+
+    X, y = friedman
+    with pytest.raises(NotFittedError):
+        TwoLayerRegressor().predict(X)
+    reg = TwoLayerRegressor(max_iter=20, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="5 features"):
+        reg.predict(X[:, :3])
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd", "adam"])
+def test_divergence_is_a_clear_error_that_keeps_the_model(friedman, solver):
+    X, y = friedman
+    reg = TwoLayerRegressor(activation="relu", solver=solver, random_state=0)
+    reg.fit(X, y)
+    before = state(reg)
+    # Adam's steps are at most the learning rate: 1e6 may not diverge.
+    for learning_rate in (1e6, 1e300) if solver != "adam" else (1e300,):
+        reg.set_params(learning_rate=learning_rate)
+        with pytest.raises(ValueError, match="diverged"):
+            reg.fit(10 * X, y)
+        reg.set_params(learning_rate="auto")
+        assert state(reg) == before
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_extreme_targets_and_features_stay_finite_and_silent(friedman, solver):
+    # pytest turns RuntimeWarnings into errors: an overflow would fail here.
+    X, y = friedman
+    for scale in (1e300, 1e-300):
+        reg = TwoLayerRegressor(solver=solver, max_iter=30, random_state=0)
+        reg.fit(X, scale * y)
+        assert np.all(np.isfinite(reg.predict(X)))
+        assert_allclose(reg.predict(X) / scale, reg.predict(X) / scale)
+    try:
+        reg = TwoLayerRegressor(solver=solver, max_iter=30, random_state=0)
+        reg.fit(1e150 * X, y)
+    except ValueError as exc:  # may diverge: then it must say so
+        assert "diverged" in str(exc)
+    else:
+        assert np.all(np.isfinite(reg.predict(1e150 * X)))
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_inputs_near_the_float_limits_at_predict_are_silent(
+    friedman, activation, dtype
+):
+    X, y = friedman
+    reg = TwoLayerRegressor(activation=activation, max_iter=20, random_state=0)
+    reg.fit(X.astype(dtype), y)
+    big = np.finfo(dtype).max
+    rows = (
+        np.full((3, 5), big, dtype),
+        np.c_[np.full((3, 3), big), np.full((3, 2), -big)].astype(dtype),
+        np.array([[1e30, 1, 1, 1, 1], [-1e30, 1, 1, 1, 1]], dtype),
+    )
+    for X_big in rows:
+        try:
+            values = reg.predict(X_big)
+        except ValueError as exc:  # only relu can make inf − inf: it is named
+            assert activation == "relu" and "undefined" in str(exc)
+        else:
+            assert np.all(np.isfinite(values))  # clipped, never inf or NaN
+
+
+def test_convergence_warning_names_the_regressor(friedman):
+    X, y = friedman
+    for solver in SOLVERS:
+        with pytest.warns(ConvergenceWarning, match=r"^TwoLayerRegressor .*max_iter=3"):
+            TwoLayerRegressor(solver=solver, max_iter=3, tol=0).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_verbose_prints_the_loss(friedman, solver):
+    X, y = friedman
+    out = io.StringIO()
+    with redirect_stdout(out):
+        TwoLayerRegressor(solver=solver, max_iter=12, tol=0, verbose=True).fit(X, y)
+    lines = [line for line in out.getvalue().splitlines() if line.startswith("Iter")]
+    assert len(lines) >= 10 and "loss = " in lines[0]
+
+
+# ------------------------------------------------------------ persistence
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_pickle_joblib_and_skops_round_trips(friedman, solver, tmp_path):
+    X, y = friedman
+    reg = TwoLayerRegressor(solver=solver, max_iter=20, random_state=0).fit(X, y)
+    assert_array_equal(pickle.loads(pickle.dumps(reg)).predict(X), reg.predict(X))
+    joblib.dump(reg, tmp_path / "m.joblib")
+    assert_array_equal(joblib.load(tmp_path / "m.joblib").predict(X), reg.predict(X))
+    path = tmp_path / "model.skops"
+    sio.dump(reg, path)
+    untrusted = sio.get_untrusted_types(file=path)
+    assert untrusted and all(t.startswith("sk_twolayer.") for t in untrusted)
+    restored = sio.load(path, trusted=untrusted)
+    assert_array_equal(restored.predict(X), reg.predict(X))
+    if solver != "lbfgs":  # the optimiser state and the scaling survive
+        reg.partial_fit(X, y)
+        restored.partial_fit(X, y)
+        assert_same_model(restored, reg)
+
+
+def test_tags_say_regressor_multi_output_sparse():
+    tags = TwoLayerRegressor().__sklearn_tags__()
+    assert tags.estimator_type == "regressor"
+    assert tags.target_tags.required and tags.target_tags.multi_output
+    assert tags.input_tags.sparse
+    assert not tags.regressor_tags.poor_score and not tags.non_deterministic
