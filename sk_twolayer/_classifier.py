@@ -98,26 +98,32 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         effect of a given alpha fades as ``m`` grows. The course uses 0.
 
         ``"auto"`` chooses it from the training data, as RidgeCV and
-        LogisticRegressionCV do: an L-BFGS path over the alphas 0.1, 0.3,
-        1, 3, 10, 30, 100, weakest first, each fit warm-started from the
-        previous one (at most 20 iterations a step), on 3 internal folds;
-        the alpha of the lowest held-out cross-entropy, summed over the
-        folds, is ``alpha_``, and the model is then fitted on all the rows
-        at it with ``solver``. The path stops early once the held-out loss
-        has risen two alphas in a row past its lowest point. The folds
-        treat a weight like repeated rows: duplicate rows are merged into
-        one row of their summed weight, and each row's weight is dealt to
-        the folds like its copies (a row seen once lands in one fold, the
-        fold drawn from a hash of the row salted with ``random_state``), so
-        an integer ``sample_weight`` gives the model of the repeated rows.
-        With ``early_stopping`` the path uses the rows left after the
-        validation split; ``warm_start`` keeps the fitted ``alpha_``;
-        ``partial_fit`` uses the ``alpha_`` of an earlier ``fit``, else 1.0
-        (one pass over a chunk has nothing to hold out). On 27 real data
-        sets it averages 0.7635 accuracy against MLPClassifier's 0.7538 and
-        LogisticRegression's 0.7470 (0.7506 at the fixed 2.0), in less
-        than half of MLPClassifier's fit time (benchmarks/realdata.md). A float
-        is used as given, as in 0.1 (whose default was 2.0).
+        LogisticRegressionCV do, on 3 internal folds: an L-BFGS path over
+        the alphas 0.1, 1, 10, 100, weakest first, each fit warm-started
+        from the previous one (at most 20 iterations a step, 40 for the
+        first), stopping once the held-out cross-entropy has risen past its
+        lowest point, then one step at 0.3, 3 or 30 between the best and its
+        better neighbour. The alpha of the lowest held-out cross-entropy,
+        summed over the folds, is ``alpha_`` (the scores in
+        ``alpha_path_``), and the model is then fitted on all the rows at it
+        with ``solver``. The path only ranks alphas, so it computes in
+        float32 and, on data of more than 16 384 distinct rows, on a hashed
+        subsample of about that many; there the final lbfgs fit starts from
+        the folds' mean fit (elsewhere from the initial weights). On dense
+        data with fewer rows than columns the path and the final lbfgs fit
+        work in the coordinates of the rows' span, which holds the
+        penalised optimum's ``W1_`` (the same model, at the cost of as many
+        columns as rows). The folds treat a weight like repeated rows:
+        duplicate rows are merged into one row of their summed weight, and
+        each row's weight is dealt to the folds like its copies (a row seen
+        once lands in one fold, the fold drawn from a hash of the row
+        salted with ``random_state``), so an integer ``sample_weight`` gives
+        the model of the repeated rows. With ``early_stopping`` the path
+        uses the rows left after the validation split; ``warm_start`` keeps
+        the fitted ``alpha_``; ``partial_fit`` uses the ``alpha_`` of an
+        earlier ``fit``, else 1.0 (one pass over a chunk has nothing to hold
+        out). Measured on real data sets: benchmarks/realdata.md. A float is
+        used as given, as in 0.1 (whose default was 2.0).
 
     init : "glorot" or float > 0, default="glorot"
         Initial weights. A float ``s`` is the course's scheme:

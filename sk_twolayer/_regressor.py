@@ -94,16 +94,18 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         the total sample weight (the number of samples without weights).
         Biases are not penalised.
 
-        ``"auto"`` chooses it from the training data as the classifier does:
-        an L-BFGS path over the alphas 0.1, 0.3, 1, 3, 10, 30, 100, weakest
-        first, each fit warm-started from the previous one, on 3 internal
-        folds; the alpha of the lowest held-out squared error, summed over
-        the folds, is ``alpha_``, and the model is then fitted on all the
-        rows at it with ``solver``. The folds treat a weight like repeated
-        rows, so an integer ``sample_weight`` gives the model of the repeated
-        rows. ``warm_start`` keeps the fitted ``alpha_``; ``partial_fit``
-        uses the ``alpha_`` of an earlier ``fit``, else 1.0. A float is used
-        as given.
+        ``"auto"`` chooses it from the training data as the classifier does
+        (see :class:`TwoLayerClassifier`): an L-BFGS path over the alphas
+        0.1, 1, 10, 100 and one finer step at 0.3, 3 or 30, each fit
+        warm-started from a weaker one, on 3 internal folds; the alpha of
+        the lowest held-out squared error (of the standardized targets),
+        summed over the folds, is ``alpha_``, and the model is then fitted
+        on all the rows at it with ``solver``. The folds treat a weight like
+        repeated rows, so an integer ``sample_weight`` gives the model of
+        the repeated rows, and they hash the targets at float32 precision,
+        so y in other units gives the same folds. ``warm_start`` keeps the
+        fitted ``alpha_``; ``partial_fit`` uses the ``alpha_`` of an earlier
+        ``fit``, else 1.0. A float is used as given.
 
     init : "glorot" or float > 0, default="glorot"
         Initial weights. A float ``s``: ``W = s · N(0, 1)`` drawn from
