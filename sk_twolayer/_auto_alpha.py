@@ -15,10 +15,10 @@ leave.)
 a penalty overfits, too strong a one underfits), so the path brackets its
 bottom first and refines it after: it walks every other alpha of the
 ladder (``COARSE``: 0.1, 1, 10, 100), stopping once the loss has risen past
-a lowest point beyond the first, then takes one more step at the ladder's
-alpha between the best coarse alpha and its better neighbour, warm-started
-from the weaker of the two. The alpha of the lowest summed validation loss
-is ``alpha_``.
+its lowest point (twice in a row from the first), then takes one more step
+at the ladder's alpha between the best coarse alpha and its better
+neighbour, warm-started from the weaker of the two. The alpha of the lowest
+summed validation loss is ``alpha_``.
 
 **What the path costs.** The folds' fits are one L-BFGS run over their
 parameters laid end to end (their losses' sum is separable). On data of at
@@ -353,17 +353,20 @@ def _lowest(scores):
 
 
 def _past_the_bottom(scores):
-    """Whether the validation loss has risen after a lowest point past the
-    first alpha (on the coarse ladder, a tenfold stronger penalty).
+    """Whether the validation loss has risen past its lowest point: for one
+    alpha of the coarse ladder (a tenfold stronger penalty) after a bottom
+    past the first alpha, for two in a row after a bottom at the first.
 
     The loss over alpha is U-shaped, so once it climbs from its bottom the
-    stronger alphas can only be worse. Not from the first alpha: there the
-    folds' fits are still a few iterations from their initial weights (an
-    early-stopped, hence regularised, fit), and the loss may rise for an
-    alpha before it falls to its real bottom.
+    stronger alphas can only be worse. From the first alpha one rise is not
+    enough: there the folds' fits are still some iterations from their
+    initial weights (an early-stopped, hence regularised, fit), and the
+    loss may rise for an alpha before it falls to its real bottom.
     """
     bottom = int(np.argmin(scores))
-    return 0 < bottom == len(scores) - 2 and scores[-1] > scores[-2]
+    rises = 1 if bottom > 0 else 2
+    after = scores[bottom:]
+    return len(after) == rises + 1 and all(a < b for a, b in zip(after, after[1:]))
 
 
 def _takes_part(train_weight, share):

@@ -238,9 +238,11 @@ def test_path_stops_past_the_bottom():
     assert not stop([3.0, 2.0])
     assert not stop([3.0, 2.0, 1.9])
     assert stop([3.0, 2.0, 1.5, 1.6])
-    # Rising from the first alpha is not yet the far side of the U.
+    # From the first alpha, one rise is not yet the far side of the U; two
+    # in a row are.
     assert not stop([1.0, 1.5])
-    assert not stop([1.0, 1.5, 2.0])
+    assert not stop([1.0, 1.5, 1.2])
+    assert stop([1.0, 1.5, 2.0])
 
 
 def test_a_few_distinct_rows_still_fit():
