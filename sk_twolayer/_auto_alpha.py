@@ -17,8 +17,13 @@ bottom first and refines it after: it walks every other alpha of the
 ladder (``COARSE``: 0.1, 1, 10, 100), stopping once the loss has risen past
 its lowest point (twice in a row from the first), then takes one more step
 at the ladder's alpha between the best coarse alpha and its better
-neighbour, warm-started from the weaker of the two. The alpha of the lowest
-summed validation loss is ``alpha_``.
+neighbour, warm-started from the weaker of the two. ``alpha_`` is the
+strongest alpha whose summed validation loss is within one standard error
+of the lowest (the one-standard-error rule of Breiman et al., as glmnet's
+``lambda.1se``): the held-out loss is an estimate, and the path's fits at
+the weak alphas, cut short after a few iterations, look better than their
+converged fits do, so the simpler model within the estimate's noise is
+preferred.
 
 **What the path costs.** The folds' fits are one L-BFGS run over their
 parameters laid end to end (their losses' sum is separable). On data of at
@@ -282,7 +287,7 @@ class _Path:
 
     def __init__(self, folds, total):
         self.folds, self.total = folds, total
-        self.scores, self.states = {}, {}
+        self.scores, self.errors, self.states = {}, {}, {}
 
     def step(self, alpha, start=None):
         """Carry every fold on to ``alpha`` (from the fits at the alpha
@@ -313,14 +318,19 @@ class _Path:
                     n_iter_no_change=config.n_iter_no_change,
                 )
         except DivergenceError:
-            score = np.inf  # this alpha cannot be chosen; the folds stay put
+            score = error = np.inf  # this alpha cannot be chosen; folds stay put
         else:
             if result.interrupted:  # the fit is abandoned, not cut short
                 raise KeyboardInterrupt
             for fold, a, b in zip(folds, cuts, cuts[1:]):
                 fold.theta = result.theta[a:b].copy()
-            score = sum(fold.held_out_loss() for fold in folds) / self.total
-        self.scores[alpha] = float(score)
+            total, squares, weight = np.sum(
+                [fold.held_out_loss() for fold in folds], axis=0
+            )
+            score = total / self.total
+            # The standard error of that mean over the held-out rows.
+            error = np.sqrt(max(squares / weight - (total / weight) ** 2, 0) / weight)
+        self.scores[alpha], self.errors[alpha] = float(score), float(error)
         self.states[alpha] = [fold.theta.copy() for fold in folds]
 
     def walk(self, seeds_the_fit):
@@ -340,10 +350,19 @@ class _Path:
             fine = AUTO_ALPHAS[AUTO_ALPHAS.index(weaker) + 1]
             self.step(fine, start=weaker)
         path = dict(sorted(self.scores.items()))
-        alpha = list(path)[_lowest(list(path.values()))]
+        alpha = one_standard_error(path, self.errors)
         states = self.states[alpha]
         start = np.sum(states, axis=0) / len(states) if seeds_the_fit else None
         return Choice(alpha, path, start)
+
+
+def one_standard_error(path, errors):
+    """The strongest alpha of ``path`` ({alpha: held-out loss}) whose loss
+    is within one standard error (``errors``, by alpha) of the lowest."""
+    alphas = list(path)
+    lowest = alphas[_lowest(list(path.values()))]
+    limit = path[lowest] + errors[lowest]
+    return max(a for a in alphas if path[a] <= limit)
 
 
 def _lowest(scores):
@@ -448,8 +467,9 @@ class _Fold:
         )
 
     def held_out_loss(self):
-        """Σ share · loss (the output's: cross-entropy, squared error) of the
-        fold's fit over its validation rows."""
+        """Σ share · ℓ, Σ share · ℓ² and Σ share over the fold's validation
+        rows, ℓ each row's loss (the output's: cross-entropy, squared error)
+        under the fold's fit."""
         config = self.config
         X, Y, share = self.val
         if self.sides is not None:
@@ -457,7 +477,9 @@ class _Fold:
         dims = X.shape[1], config.n_hidden, Y.shape[1]
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = _blocks.logits(X, *net.unpack(self.theta, *dims), config.activation)
-            return net.total_loss(Z2, Y, share, config.output)
+            loss = net.sample_loss(Z2, Y, config.output).astype(np.float64)
+        share = np.ones(len(loss)) if share is None else share.astype(np.float64)
+        return share @ loss, share @ (loss * loss), share.sum()
 
 
 class _Joint:

@@ -103,10 +103,11 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         from the previous one (at most 20 iterations a step, 40 for the
         first), stopping once the held-out cross-entropy has risen past its
         lowest point, then one step at 0.3, 3 or 30 between the best and its
-        better neighbour. The alpha of the lowest held-out cross-entropy,
-        summed over the folds, is ``alpha_`` (the scores in
-        ``alpha_path_``), and the model is then fitted on all the rows at it
-        with ``solver``. The path only ranks alphas, so it computes in
+        better neighbour. ``alpha_`` is the strongest alpha whose held-out
+        cross-entropy, summed over the folds, is within one standard error
+        of the lowest (the one-standard-error rule: the simpler model within
+        the estimate's noise; the scores in ``alpha_path_``), and the model
+        is then fitted on all the rows at it with ``solver``. The path only ranks alphas, so it computes in
         float32 and, on data of more than 16 384 distinct rows, on a hashed
         subsample of about that many; there the final lbfgs fit starts from
         the folds' mean fit (elsewhere from the initial weights). On dense
@@ -216,8 +217,8 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
     alpha_path_ : dict or None
         With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
         held-out cross-entropy of every alpha the path reached,
-        ``{alpha: loss}``, weakest first; ``alpha_`` has the lowest.
-        None otherwise.
+        ``{alpha: loss}``, weakest first; ``alpha_`` is the strongest
+        within one standard error of the lowest. None otherwise.
 
     classes_ : ndarray of shape (n_classes,)
         Class labels (for multilabel targets, the label indices).

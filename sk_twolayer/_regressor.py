@@ -97,10 +97,11 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         ``"auto"`` chooses it from the training data as the classifier does
         (see :class:`TwoLayerClassifier`): an L-BFGS path over the alphas
         0.1, 1, 10, 100 and one finer step at 0.3, 3 or 30, each fit
-        warm-started from a weaker one, on 3 internal folds; the alpha of
-        the lowest held-out squared error (of the standardized targets),
-        summed over the folds, is ``alpha_``, and the model is then fitted
-        on all the rows at it with ``solver``. The folds treat a weight like
+        warm-started from a weaker one, on 3 internal folds; ``alpha_`` is
+        the strongest alpha whose held-out squared error (of the
+        standardized targets), summed over the folds, is within one
+        standard error of the lowest, and the model is then fitted on all
+        the rows at it with ``solver``. The folds treat a weight like
         repeated rows, so an integer ``sample_weight`` gives the model of
         the repeated rows, and they hash the targets at float32 precision,
         so y in other units gives the same folds. ``warm_start`` keeps the
@@ -190,7 +191,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
         held-out loss (half the squared error of the standardized targets)
         of every alpha the path reached, ``{alpha: loss}``, weakest first;
-        ``alpha_`` has the lowest. None otherwise.
+        ``alpha_`` is the strongest within one standard error of the
+        lowest. None otherwise.
 
     n_outputs_ : int
         Number of outputs: 1 for a 1-D y (or a single column), else the

@@ -12,7 +12,8 @@ from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-from sk_twolayer import TwoLayerClassifier, _auto_alpha, _problem, _training
+from sk_twolayer import TwoLayerClassifier, _auto_alpha, _blocks, _problem, _training
+from sk_twolayer import _network as net
 from sk_twolayer._solvers import Patience, SolverResult
 
 DATA = Path(__file__).parent / "data"
@@ -42,7 +43,47 @@ def test_auto_alpha_is_the_default_and_is_stored(data):
     assert clf.alpha_ in _auto_alpha.AUTO_ALPHAS
     path = clf.alpha_path_
     assert list(path) == sorted(path) and set(path) <= set(_auto_alpha.AUTO_ALPHAS)
-    assert path[clf.alpha_] == min(path.values())
+    # No weaker than the lowest held-out loss's alpha (one standard error).
+    assert clf.alpha_ >= min(path, key=path.get)
+
+
+def test_the_strongest_alpha_within_one_standard_error_is_chosen():
+    rule = _auto_alpha.one_standard_error
+    path = {0.1: 1.00, 0.3: 0.90, 1.0: 0.93, 3.0: 0.96, 10.0: 1.2}
+    assert rule(path, dict.fromkeys(path, 0.0)) == 0.3
+    assert rule(path, dict.fromkeys(path, 0.04)) == 1.0
+    assert rule(path, dict.fromkeys(path, 0.07)) == 3.0
+    # Only the lowest's error counts, and never a weaker alpha than it.
+    assert rule(path, {**dict.fromkeys(path, 1.0), 0.3: 0.0}) == 0.3
+    assert rule({0.1: 1.0, 1.0: 0.5}, {0.1: 0.0, 1.0: 1.0}) == 1.0
+
+
+def test_the_standard_error_is_that_of_the_held_out_rows_mean(data, monkeypatch):
+    X, y = data
+    walks = []
+    walk = _auto_alpha._Path.walk
+
+    def recording(self, seeds_the_fit):
+        walks.append(self)
+        return walk(self, seeds_the_fit)
+
+    monkeypatch.setattr(_auto_alpha._Path, "walk", recording)
+    clf = TwoLayerClassifier(random_state=0).fit(X, y)
+    path = walks[0]
+    # Recompute one: the folds' fits at the chosen alpha, every held-out row.
+    losses, shares = [], []
+    for fold, theta in zip(path.folds, path.states[clf.alpha_]):
+        fold.theta = theta
+        Xv, Yv, share = fold.val
+        dims = Xv.shape[1], 32, Yv.shape[1]
+        Z2 = _blocks.logits(Xv, *net.unpack(theta, *dims), "tanh")
+        losses.append(net.sample_loss(Z2, Yv, "sigmoid"))
+        shares.append(share)
+    loss, share = np.concatenate(losses), np.concatenate(shares)
+    mean = share @ loss / share.sum()
+    se = np.sqrt(share @ (loss - mean) ** 2 / share.sum() / share.sum())
+    assert path.errors[clf.alpha_] == pytest.approx(se, rel=1e-6)
+    assert path.scores[clf.alpha_] == pytest.approx(mean, rel=1e-6)
 
 
 def test_path_brackets_on_the_coarse_ladder_then_refines_once(data, monkeypatch):
