@@ -105,7 +105,7 @@ FLOAT32_LIMIT = 1e18
 class Choice(NamedTuple):
     """What the path found."""
 
-    #: The alpha of the lowest held-out loss.
+    #: The chosen alpha (within one standard error of the lowest held-out loss).
     alpha: float
     #: ``{alpha: mean validation loss}`` for every alpha the path
     #: reached, weakest first.
