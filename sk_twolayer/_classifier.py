@@ -107,8 +107,8 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         cross-entropy, summed over the folds, is within one standard error
         of the lowest (the one-standard-error rule: the simpler model within
         the estimate's noise; the scores in ``alpha_path_``), and the model
-        is then fitted on all the rows at it with ``solver``. The path only ranks alphas, so it computes in
-        float32 and, on data of more than 16 384 distinct rows, on a hashed
+        is then fitted on all the rows at it with ``solver``. The path only
+        ranks alphas, so it computes in float32 and, on data of more than 16 384 distinct rows, on a hashed
         subsample of about that many; there the final lbfgs fit starts from
         the folds' mean fit (elsewhere from the initial weights). On dense
         data with fewer rows than columns the path and the final lbfgs fit
