@@ -107,10 +107,11 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         cross-entropy, summed over the folds, is within one standard error
         of the lowest (the one-standard-error rule: the simpler model within
         the estimate's noise; the scores in ``alpha_path_``), and the model
-        is then fitted on all the rows at it with ``solver``. The path only
-        ranks alphas, so it computes in float32 and, on data of more than 16 384 distinct rows, on a hashed
-        subsample of about that many; there the final lbfgs fit starts from
-        the folds' mean fit (elsewhere from the initial weights). On dense
+        is then fitted on all the rows at it with ``solver``, from the
+        initial weights: the path only ranks alphas, so it computes in
+        float32. On data of more than 16 384 distinct rows it runs on a
+        hashed subsample of about that many, in the data's dtype, and the
+        final lbfgs fit starts from the folds' mean fit. On dense
         data with fewer rows than columns the path and the final lbfgs fit
         work in the coordinates of the rows' span, which holds the
         penalised optimum's ``W1_`` (the same model, at the cost of as many
