@@ -9,6 +9,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import time
 import warnings
 from pathlib import Path
@@ -26,6 +27,7 @@ from threadpoolctl import threadpool_info
 import sk_twolayer
 
 ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 #: The modules that decide the estimator's speed and accuracy.
 #: What a result's "uncommitted changes" mark looks at: the whole package
 #: (the engine is spread over _network, _blocks, _blas, _solvers, ...).
@@ -259,3 +261,63 @@ def kept_notes(path, marker):
     old = path.read_text()
     at = old.find(marker)
     return "" if at < 0 else "\n" + old[at:]
+
+
+def command_line(script, argv=None):
+    """The command a results file names: ``python benchmarks/SCRIPT`` and
+    its arguments (``argv``, else the process's)."""
+    args = sys.argv[1:] if argv is None else argv
+    return " ".join(["python", f"benchmarks/{script}", *args])
+
+
+def reuse_file(path, parser):
+    """``--reuse``'s dump: ``path`` as given or, failing that, a name in
+    benchmarks/; a command-line error if neither exists. None stays None."""
+    if path is not None and not path.exists() and (HERE / path).exists():
+        path = HERE / path
+    if path is not None and not path.exists():
+        parser.error(f"--reuse: no file {path}")
+    return path
+
+
+def checked_sets(set_names, known, parser, holdout=(), part=None):
+    """``set_names`` narrowed to ``part``: "holdout" (the sets in
+    ``holdout``), "dev" (the others) or None (all); a command-line error for
+    a name that is not in ``known`` or when no set is left."""
+    if part == "holdout":
+        set_names = [d for d in set_names if d in holdout]
+    elif part == "dev":
+        set_names = [d for d in set_names if d not in holdout]
+    unknown = set(set_names) - set(known)
+    if unknown:
+        parser.error(f"unknown data sets {sorted(unknown)}; choose from {list(known)}")
+    if not set_names:
+        parser.error(f"no data sets left to run (holdout: {sorted(holdout)})")
+    return set_names
+
+
+def time_ratios(seconds, model, reference, sets):
+    """``model``'s time against ``reference``'s over ``sets`` (``seconds``
+    maps ``(model, set)`` to seconds): the geometric mean of the ratios, and
+    the set of the largest ratio with that ratio."""
+    ratios = {d: seconds[model, d] / seconds[reference, d] for d in sets}
+    worst = max(ratios, key=ratios.get)
+    return float(np.exp(np.mean(np.log(list(ratios.values()))))), worst, ratios[worst]
+
+
+def section(title, rows):
+    """A results file's section: a ``##`` heading over ``rows``."""
+    return [f"## {title}", "", *rows, ""]
+
+
+def summary_sections(summary, sets, holdout, title="all sets"):
+    """The summary table ``summary(sets)`` under "Summary over ``title``",
+    then over its development and its holdout sets if it has both."""
+    lines = section(f"Summary over {title}", summary(sets))
+    dev = [d for d in sets if d not in holdout]
+    held = [d for d in sets if d in holdout]
+    if dev and held:
+        for part, part_sets in (("development", dev), ("holdout", held)):
+            heading = f"Summary over {title}: {part} sets ({len(part_sets)})"
+            lines += section(heading, summary(part_sets))
+    return lines

