@@ -1,13 +1,24 @@
 """The comparison demo behind ``python -m sk_twolayer``.
 
-Fits LogisticRegression, the course's network, TwoLayerClassifier with its
-defaults, TwoLayerClassifier with ``n_hidden`` chosen by GridSearchCV (the
-way a user tunes it) and MLPClassifier with its defaults on one data set
-(every model behind a StandardScaler), prints a table of their train and
-test accuracy, fit time and iterations (and the search's chosen width),
-and, when matplotlib is installed, draws their decision boundaries side by
-side as the course does. ``--hidden`` adds the
-course's hidden-size sweep, with its own table and figure.
+Classification (class labels: the flower, the default, and most built-in
+sets): fits LogisticRegression, the course's network, TwoLayerClassifier
+with its defaults, TwoLayerClassifier with ``n_hidden`` chosen by
+GridSearchCV (the way a user tunes it) and MLPClassifier with its defaults
+on one data set (every model behind a StandardScaler), prints a table of
+their train and test accuracy, fit time and iterations (and the search's
+chosen width), and, when matplotlib is installed, draws their decision
+boundaries side by side as the course does. ``--hidden`` adds the course's
+hidden-size sweep, with its own table and figure.
+
+Regression (a continuous target: the built-in ``diabetes`` and ``sine``,
+or a CSV file whose target holds numbers that are not all whole): fits
+Ridge, TwoLayerRegressor and MLPRegressor with their defaults (each behind
+a StandardScaler, the target as given), prints their train and test R²,
+fit time and iterations, and draws the fitted curves of 1-D data (else a
+bar chart of R²). ``--task`` overrides the choice, e.g. ``--task
+regression`` for a target of whole numbers that is a quantity (a count, a
+price in whole units), not a class. ``--hidden`` sweeps TwoLayerRegressor's
+width, without a penalty and with its defaults.
 
 matplotlib and rich are optional: they are imported only by the functions
 that use them, and the demo prints its tables without them.
@@ -26,6 +37,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.datasets import (
     load_breast_cancer,
+    load_diabetes,
     load_digits,
     load_iris,
     load_wine,
@@ -34,44 +46,76 @@ from sklearn.datasets import (
     make_moons,
 )
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import type_of_target
 
 from . import __version__
 from ._classifier import TwoLayerClassifier
+from ._regressor import TwoLayerRegressor
 from .datasets import make_flower
 
 #: Where the figures go unless ``--out`` says otherwise.
 DEFAULT_OUT = Path("sk_twolayer_demo")
 
-#: Built-in data sets: name -> (loader, description). The data are fixed;
-#: ``--seed`` changes the train/test split and the models' initialisation.
+
+def make_sine(n_samples=300, noise=0.2, random_state=0):
+    """A noisy sine on a line: ``x`` uniform on [−3, 3] (a column),
+    ``y = sin(1.5 x) + noise · N(0, 1)``."""
+    rng = np.random.RandomState(random_state)
+    X = rng.uniform(-3, 3, size=(n_samples, 1))
+    return X, np.sin(1.5 * X[:, 0]) + noise * rng.randn(n_samples)
+
+
+#: Built-in data sets: name -> (loader, description, task). The data are
+#: fixed; ``--seed`` changes the train/test split and the models'
+#: initialisation.
 DATASETS = {
-    "flower": (lambda: make_flower(random_state=1), "the course's planar flower"),
+    "flower": (
+        lambda: make_flower(random_state=1),
+        "the course's planar flower",
+        "classification",
+    ),
     "moons": (
         lambda: make_moons(n_samples=500, noise=0.3, random_state=0),
         "two interleaved moons",
+        "classification",
     ),
     "circles": (
         lambda: make_circles(n_samples=500, noise=0.2, factor=0.5, random_state=0),
         "two noisy concentric circles",
+        "classification",
     ),
     "blobs": (
         lambda: make_blobs(n_samples=500, centers=3, cluster_std=2.0, random_state=0),
         "three overlapping Gaussian blobs",
+        "classification",
     ),
-    "iris": (lambda: load_iris(return_X_y=True), "iris flowers"),
-    "wine": (lambda: load_wine(return_X_y=True), "wine cultivars"),
+    "iris": (lambda: load_iris(return_X_y=True), "iris flowers", "classification"),
+    "wine": (lambda: load_wine(return_X_y=True), "wine cultivars", "classification"),
     "breast_cancer": (
         lambda: load_breast_cancer(return_X_y=True),
         "breast cancer diagnosis",
+        "classification",
     ),
-    "digits": (lambda: load_digits(return_X_y=True), "8x8 handwritten digits"),
+    "digits": (
+        lambda: load_digits(return_X_y=True),
+        "8x8 handwritten digits",
+        "classification",
+    ),
+    "diabetes": (
+        lambda: load_diabetes(return_X_y=True),
+        "diabetes progression after a year",
+        "regression",
+    ),
+    "sine": (make_sine, "a noisy sine curve", "regression"),
 }
+
+#: What ``--task`` accepts; ``"auto"`` takes the data's own task.
+TASKS = ("auto", "classification", "regression")
 
 
 class DemoError(ValueError):
@@ -121,10 +165,32 @@ def comparison_models(seed):
     }
 
 
-def sweep_models(hidden_sizes, seed):
-    """The hidden-size sweep: the course's network and TwoLayerClassifier's
-    defaults, for each number of hidden units."""
+def regression_models(seed):
+    """The models of the regression comparison, by name (each gets a
+    StandardScaler on X; y is given as it is)."""
+    return {
+        "Ridge()": Ridge(),
+        "TwoLayerRegressor()": TwoLayerRegressor(random_state=seed),
+        "MLPRegressor()": MLPRegressor(random_state=seed),
+    }
+
+
+def sweep_models(hidden_sizes, seed, task="classification"):
+    """The hidden-size sweep, for each number of hidden units: the course's
+    network and TwoLayerClassifier's defaults; for regression,
+    TwoLayerRegressor without a penalty (as the course's network) and with
+    its defaults."""
     models = {}
+    if task == "regression":
+        for h in hidden_sizes:
+            models[f"TwoLayerRegressor(n_hidden={h}, alpha=0)"] = TwoLayerRegressor(
+                n_hidden=h, alpha=0.0, random_state=seed
+            )
+        for h in hidden_sizes:
+            models[f"TwoLayerRegressor(n_hidden={h})"] = TwoLayerRegressor(
+                n_hidden=h, random_state=seed
+            )
+        return models
     for h in hidden_sizes:
         models[f"course network (n_h={h})"] = course_network(h)
     for h in hidden_sizes:
@@ -138,11 +204,12 @@ def sweep_models(hidden_sizes, seed):
 
 
 def load_dataset(name, target="target"):
-    """``(X, y, label, description)`` for a built-in name or a CSV path."""
+    """``(X, y, label, description, task)`` for a built-in name or a CSV
+    path; ``task`` is the data's own (:func:`csv_task` for a CSV file)."""
     if name in DATASETS:
-        loader, description = DATASETS[name]
+        loader, description, task = DATASETS[name]
         X, y = loader()
-        return np.asarray(X, dtype=float), np.asarray(y), name, description
+        return np.asarray(X, dtype=float), np.asarray(y), name, description, task
     path = Path(name)
     if path.suffix.lower() != ".csv" and not path.exists():
         raise DemoError(
@@ -150,14 +217,26 @@ def load_dataset(name, target="target"):
             "or give the path of a CSV file"
         )
     X, y = load_csv(path, target)
-    return X, y, path.stem, f"{path.name}, target column {target!r}"
+    description = f"{path.name}, target column {target!r}"
+    return X, y, path.stem, description, csv_task(y)
+
+
+def csv_task(y):
+    """The task of a CSV file's target, as read by :func:`load_csv`:
+    regression when it holds numbers that are not all whole (``0.5``,
+    ``2.25``), classification for whole numbers and text. A quantity of
+    whole numbers (a count, a price in whole units) needs ``--task
+    regression``."""
+    return "regression" if y.dtype.kind == "f" else "classification"
 
 
 def load_csv(path, target="target"):
     """Features and labels from a CSV file with a header row.
 
-    ``target`` names the label column (any values: numbers or strings);
-    every other column must hold numbers. Raises :class:`DemoError` with a
+    ``target`` names the label column (any values: numbers or strings; for
+    regression, numbers); every other column must hold numbers. The target
+    comes back as integers when its values are all whole numbers, as floats
+    when they are other numbers, else as strings. Raises :class:`DemoError` with a
     one-line explanation for a missing file, a missing column, a non-numeric
     feature or an empty cell.
     """
@@ -222,19 +301,50 @@ def split(X, y, seed):
     kind = type_of_target(y)
     if kind not in ("binary", "multiclass"):
         raise DemoError(
-            f"the target must hold class labels; it looks {kind} "
-            f"({len(np.unique(y))} distinct values)"
+            f"the target must hold class labels for a classification; it looks "
+            f"{kind} ({len(np.unique(y))} distinct values): use --task regression"
         )
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise DemoError(f"the target has a single class, {classes[0]!r}")
     if counts.min() < 2 or len(y) < 2 * len(classes) + 2:
+        hint = (
+            "; if the target is a quantity rather than a class, use --task regression"
+            if y.dtype.kind in "biuf"
+            else ""
+        )
         raise DemoError(
             "too few samples for a stratified train/test split: every class "
-            f"needs at least 2 (the smallest has {counts.min()})"
+            f"needs at least 2 (the smallest has {counts.min()}){hint}"
         )
     test_size = max(0.25, len(classes) / len(y))
     return train_test_split(X, y, test_size=test_size, stratify=y, random_state=seed)
+
+
+#: The fewest samples of a regression split: a test quarter of 2 for R².
+MIN_REGRESSION_SAMPLES = 8
+
+
+def split_regression(X, y, seed):
+    """A shuffled 75/25 train/test split of a numeric target, checked for the
+    demo's needs; y comes back as floats."""
+    if y.dtype.kind not in "biuf":
+        raise DemoError(
+            "a regression needs a numeric target; it holds text such as "
+            f"{str(y[0])!r}. Leave out --task regression to compare classifiers"
+        )
+    y = y.astype(float)
+    if not np.all(np.isfinite(y)):
+        raise DemoError("the target holds NaN or infinite values")
+    if len(y) < MIN_REGRESSION_SAMPLES:
+        raise DemoError(
+            f"too few samples for a train/test split: a regression needs at "
+            f"least {MIN_REGRESSION_SAMPLES} (R² needs 2 test samples); "
+            f"there are {len(y)}"
+        )
+    if np.all(y == y[0]):
+        raise DemoError(f"the target is constant ({y[0]:g}): nothing to predict")
+    return train_test_split(X, y, test_size=0.25, random_state=seed)
 
 
 # ---------------------------------------------------------------- fitting
@@ -288,18 +398,25 @@ def fit_one(name, model, X_train, y_train, X_test, y_test):
 
 
 WIDTH = 36
-HEADER = (
-    f"{'model':<{WIDTH}} {'train acc':>9} {'test acc':>9} {'fit (s)':>8} {'n_iter_':>8}"
-)
+#: The score column of each task: accuracy, or R² for regression.
+METRICS = {"classification": "acc", "regression": "R²"}
 
 
-def format_row(r):
+def header(task="classification", width=WIDTH):
+    metric = METRICS[task]
+    return (
+        f"{'model':<{width}} {'train ' + metric:>9} {'test ' + metric:>9} "
+        f"{'fit (s)':>8} {'n_iter_':>8}"
+    )
+
+
+def format_row(r, width=WIDTH):
     if r.error is not None:
-        return f"{r.name:<{WIDTH}} failed: {r.error}"
+        return f"{r.name:<{width}} failed: {r.error}"
     n_iter = "-" if r.n_iter is None else str(r.n_iter)
     chosen = "" if r.chosen is None else f"  best {r.chosen}"
     return (
-        f"{r.name:<{WIDTH}} {r.train:>9.3f} {r.test:>9.3f} "
+        f"{r.name:<{width}} {r.train:>9.3f} {r.test:>9.3f} "
         f"{r.seconds:>8.2f} {n_iter:>8}{chosen}"
     )
 
@@ -325,13 +442,15 @@ def _progress_bar():
     )
 
 
-def run_table(title, models, data):
+def run_table(title, models, data, task="classification"):
     """Fit every model, printing its table row as soon as it is done (a line
-    per model; with rich on a terminal, under a progress bar)."""
+    per model; with rich on a terminal, under a progress bar). The scores
+    are the models' ``score``: accuracy, or R² for regression."""
     X_train, X_test, y_train, y_test = data
+    width = max([WIDTH] + [len(name) + 1 for name in models])
     print(title)
-    print(HEADER)
-    print("-" * len(HEADER), flush=True)
+    print(header(task, width))
+    print("-" * len(header(task, width)), flush=True)
     results = []
     bar = _progress_bar()
     with bar or nullcontext():
@@ -340,7 +459,7 @@ def run_table(title, models, data):
             if bar is not None:
                 bar.update(task, description=f"fitting {name}")
             results.append(fit_one(name, model, X_train, y_train, X_test, y_test))
-            print(format_row(results[-1]), flush=True)  # above the bar with rich
+            print(format_row(results[-1], width), flush=True)  # above the bar with rich
             if bar is not None:
                 bar.advance(task)
     print()
@@ -397,84 +516,142 @@ def _draw_boundary(ax, result, data, classes, grid):
     ax.set_yticks([])
 
 
-def _panel_title(r):
+def _draw_curve(ax, result, data, x_grid):
+    """One panel of a 1-D regression: the data (training points as dots,
+    test points as crosses) and the model's fitted curve over them."""
+    X_train, X_test, y_train, y_test = data
+    ax.scatter(X_train[:, 0], y_train, s=10, color="0.6", label="train")
+    ax.scatter(X_test[:, 0], y_test, s=22, marker="x", color="k", label="test")
+    if result.model is not None:
+        ax.plot(x_grid, result.model.predict(x_grid[:, None]), color="C3", lw=2)
+    ax.set_title(_panel_title(result, "R²"), fontsize=9)
+    ax.set_xlabel("x", fontsize=8)
+
+
+def _panel_drawer(data, task, n=300):
+    """``(draw(ax, result), what)`` for the data's panels: decision
+    boundaries of 2-D classification data, fitted curves of 1-D regression
+    data; None for data without a picture (scores are drawn instead)."""
+    X_train, X_test, y_train, y_test = data
+    X = np.vstack([X_train, X_test])
+    if task == "classification" and X.shape[1] == 2:
+        classes = np.unique(np.concatenate([y_train, y_test]))
+        grid = _grid(X, n)
+        return (
+            lambda ax, r: _draw_boundary(ax, r, data, classes, grid),
+            "Decision boundaries",
+        )
+    if task == "regression" and X.shape[1] == 1:
+        low, high = X.min(), X.max()
+        margin = 0.05 * (high - low)
+        x_grid = np.linspace(low - margin, high + margin, n)
+        return lambda ax, r: _draw_curve(ax, r, data, x_grid), "Fitted curves"
+    return None
+
+
+def _panel_title(r, metric="acc"):
     if r.error is not None:
         return f"{r.name}\nfailed"
     chosen = "" if r.chosen is None else f" ({r.chosen})"
-    return f"{r.name}{chosen}\ntrain {r.train:.3f}, test {r.test:.3f}"
+    scores = f"train {r.train:.3f}, test {r.test:.3f}"
+    if metric != "acc":
+        scores = f"{metric}: {scores}"
+    return f"{r.name}{chosen}\n{scores}"
 
 
-def plot_models(results, data, path, description):
-    """The comparison figure: decision boundaries side by side for 2-D data,
-    else a bar chart of train and test accuracy. Returns the path, or None
-    without matplotlib."""
+def plot_models(results, data, path, description, task="classification"):
+    """The comparison figure: decision boundaries side by side for 2-D
+    classification data, fitted curves for 1-D regression data, else a bar
+    chart of the train and test scores (accuracy or R²). Returns the path,
+    or None without matplotlib."""
     Figure = _figure_class()
     if Figure is None:
         return None
-    X_train, X_test, y_train, y_test = data
-    if X_train.shape[1] == 2:
-        classes = np.unique(np.concatenate([y_train, y_test]))
-        grid = _grid(np.vstack([X_train, X_test]))
+    X_train = data[0]
+    drawer = _panel_drawer(data, task)
+    if drawer is not None:
+        draw, what = drawer
         fig = Figure(figsize=(3.6 * len(results), 3.9), layout="constrained")
         axes = fig.subplots(1, len(results), squeeze=False)[0]
         for ax, r in zip(axes, results):
-            _draw_boundary(ax, r, data, classes, grid)
-        fig.suptitle(f"Decision boundaries: {description} (dots train, crosses test)")
+            draw(ax, r)
+        fig.suptitle(f"{what}: {description} (dots train, crosses test)")
     else:
         fig = Figure(figsize=(2.2 * len(results) + 2, 4), layout="constrained")
         ax = fig.subplots()
-        _accuracy_bars(ax, results)
+        _score_bars(ax, results, METRICS[task])
+        picture = "decision boundaries" if task == "classification" else "curves"
         ax.set_title(
-            f"{description}: {X_train.shape[1]} features, so accuracy instead "
-            "of decision boundaries"
+            f"{description}: {X_train.shape[1]} features, so "
+            f"{'accuracy' if task == 'classification' else 'R²'} instead of "
+            f"{picture}"
         )
     return _save(fig, path)
 
 
-def _accuracy_bars(ax, results):
+def _score_bars(ax, results, metric="acc"):
+    """Train and test scores as bars, each labelled with its value. R² can
+    be negative (worse than predicting the mean): the axis goes down to the
+    lowest score, but not below −1 (a lower bar is cut, its label says)."""
     x = np.arange(len(results))
-    train = [r.train for r in results]
-    test = [r.test for r in results]
-    ax.bar(x - 0.2, train, 0.4, label="train")
-    ax.bar(x + 0.2, test, 0.4, label="test")
+    train = np.array([r.train for r in results])
+    test = np.array([r.test for r in results])
+    low = 0.0
+    if metric != "acc" and np.isfinite(np.r_[train, test]).any():
+        low = max(-1.0, min(0.0, np.nanmin(np.r_[train, test])) - 0.05)
+    for offset, values, label in ((-0.2, train, "train"), (0.2, test, "test")):
+        bars = ax.bar(x + offset, np.maximum(values, low), 0.4, label=label)
+        ax.bar_label(bars, labels=[f"{v:.2f}" for v in values], fontsize=7)
     ax.set_xticks(x, [r.name.replace(" (", "\n(") for r in results], fontsize=8)
-    ax.set_ylim(0, 1.05)
-    ax.set_ylabel("accuracy")
-    ax.legend(loc="lower right")
+    ax.set_ylim(low, 1.1)
+    ax.set_ylabel("accuracy" if metric == "acc" else metric)
+    ax.legend(loc="lower right" if metric == "acc" else "best")
 
 
-def plot_sweep(results, hidden_sizes, data, path, description):
-    """The hidden-size figure: a row of decision boundaries per model (the
-    course network, TwoLayerClassifier) for 2-D data, else accuracy against
-    the number of hidden units."""
+def plot_sweep(results, hidden_sizes, data, path, description, task="classification"):
+    """The hidden-size figure: a row of panels per model family (the course
+    network, TwoLayerClassifier; for regression TwoLayerRegressor without a
+    penalty and with its defaults), decision boundaries of 2-D
+    classification data or fitted curves of 1-D regression data; else the
+    score against the number of hidden units."""
     Figure = _figure_class()
     if Figure is None:
         return None
     n = len(hidden_sizes)
     rows = [results[:n], results[n:]]
-    X_train, X_test, y_train, y_test = data
-    if X_train.shape[1] == 2:
-        classes = np.unique(np.concatenate([y_train, y_test]))
-        grid = _grid(np.vstack([X_train, X_test]), n=200)
-        fig = Figure(figsize=(2.9 * n, 6.4), layout="constrained")
+    if task == "regression":
+        labels = ("TwoLayerRegressor, alpha=0", "TwoLayerRegressor()")
+        top, bottom = "without a penalty (alpha=0)", "the defaults (alpha='auto')"
+        heading = "TwoLayerRegressor"
+    else:
+        labels = ("course network", "TwoLayerClassifier")
+        top, bottom = "the course's network (no penalty)", "TwoLayerClassifier's "
+        bottom += "defaults (alpha='auto')"
+        heading = None
+    drawer = _panel_drawer(data, task, n=200)
+    if drawer is not None:
+        draw = drawer[0]
+        panel = 2.9 if task == "classification" else 3.4  # longer names
+        fig = Figure(figsize=(panel * n, 6.4), layout="constrained")
         axes = fig.subplots(2, n, squeeze=False)
         for row_axes, row in zip(axes, rows):
             for ax, r in zip(row_axes, row):
-                _draw_boundary(ax, r, data, classes, grid)
+                draw(ax, r)
+        who = "" if heading is None else f" of {heading}"
         fig.suptitle(
-            f"Hidden-layer size: {description}; top the course's network "
-            "(no penalty), bottom TwoLayerClassifier's defaults (alpha='auto')"
+            f"Hidden-layer size{who}: {description}; top {top}, bottom {bottom}"
         )
     else:
+        metric = METRICS[task]
         fig = Figure(figsize=(6.5, 4), layout="constrained")
         ax = fig.subplots()
-        for row, label in zip(rows, ("course network", "TwoLayerClassifier")):
+        for row, label in zip(rows, labels):
             ax.plot(hidden_sizes, [r.train for r in row], "o--", label=f"{label} train")
             ax.plot(hidden_sizes, [r.test for r in row], "o-", label=f"{label} test")
         ax.set_xscale("log", base=2)
         ax.set_xticks(hidden_sizes, [str(h) for h in hidden_sizes])
         ax.set_xlabel("hidden units")
-        ax.set_ylabel("accuracy")
+        ax.set_ylabel("accuracy" if metric == "acc" else metric)
         ax.set_title(f"Hidden-layer size: {description}")
         ax.legend()
     return _save(fig, path)
@@ -510,7 +687,10 @@ def build_parser():
         prog="python -m sk_twolayer",
         description="Compare the course's two-layer network, TwoLayerClassifier, "
         "MLPClassifier and LogisticRegression on the flower data set (or "
-        "another), print a table and draw their decision boundaries.",
+        "another), print a table and draw their decision boundaries. With a "
+        "continuous target (diabetes, sine, or a CSV file of such a target) "
+        "compare TwoLayerRegressor, MLPRegressor and Ridge by R² instead, and "
+        "draw their fitted curves.",
         epilog="Figures need matplotlib: pip install 'sk-twolayer[plot]'. "
         "With rich installed (pip install 'sk-twolayer[progress]') long runs "
         "show a progress bar.",
@@ -519,21 +699,32 @@ def build_parser():
         "--dataset",
         default="flower",
         metavar="NAME|FILE.csv",
-        help=f"one of {', '.join(DATASETS)}, or a CSV file with a header row "
-        "(default: flower)",
+        help=f"one of {', '.join(DATASETS)} (regression: "
+        f"{', '.join(n for n, d in DATASETS.items() if d[2] == 'regression')}), "
+        "or a CSV file with a header row (default: flower)",
     )
     parser.add_argument(
         "--target",
         default="target",
         metavar="COLUMN",
-        help="the label column of a CSV file (default: target)",
+        help="the target column of a CSV file (default: target)",
+    )
+    parser.add_argument(
+        "--task",
+        choices=TASKS,
+        default="auto",
+        help="classification (accuracy) or regression (R²). auto, the default: "
+        "a built-in data set's own task; for a CSV file, regression when the "
+        "target holds numbers that are not all whole, else classification "
+        "(use --task regression for a whole-number quantity such as a count)",
     )
     parser.add_argument(
         "--hidden",
         type=_hidden_sizes,
         metavar="1,2,4,...",
         help="also run the course's hidden-size sweep over these sizes, "
-        "e.g. 1,2,3,4,5,20,50",
+        "e.g. 1,2,3,4,5,20,50 (for regression: TwoLayerRegressor without a "
+        "penalty and with its defaults)",
     )
     parser.add_argument(
         "--out",
@@ -555,32 +746,47 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        X, y, label, description = load_dataset(args.dataset, args.target)
-        data = split(X, y, args.seed)
+        X, y, label, description, task = load_dataset(args.dataset, args.target)
+        task = task if args.task == "auto" else args.task
+        if task == "regression":
+            data = split_regression(X, y, args.seed)
+        else:
+            data = split(X, y, args.seed)
     except DemoError as exc:
         parser.error(str(exc))  # exits with status 2 and the usage line
 
     X_train, X_test = data[0], data[1]
-    n_classes = len(np.unique(y))
+    if task == "regression":
+        target = "a continuous target (regression, scored by R²)"
+        models = regression_models(args.seed)
+        scaling = "every model behind a StandardScaler, the target as given."
+    else:
+        target = f"{len(np.unique(y))} classes"
+        models = comparison_models(args.seed)
+        scaling = "every model behind a StandardScaler."
     print(
         f"sk-twolayer {__version__}: {description}: {len(X_train)} train / "
-        f"{len(X_test)} test samples, {X.shape[1]} features, {n_classes} classes; "
-        "every model behind a StandardScaler.\n"
+        f"{len(X_test)} test samples, {X.shape[1]} feature"
+        f"{'' if X.shape[1] == 1 else 's'}, {target}; "
+        f"{scaling}\n"
     )
-    results = run_table("Comparison", comparison_models(args.seed), data)
-    figures = [(plot_models, (results, data, args.out / f"{label}_models.png"))]
+    results = run_table("Comparison", models, data, task)
+    path = args.out / f"{label}_models.png"
+    figures = [(plot_models, (results, data, path))]
     if args.hidden:
-        sweep = run_table(
-            "Hidden-layer size (the course's table)",
-            sweep_models(args.hidden, args.seed),
-            data,
+        title = (
+            "Hidden-layer size (the course's table)"
+            if task == "classification"
+            else "Hidden-layer size"
         )
+        sweep = sweep_models(args.hidden, args.seed, task)
+        sweep = run_table(title, sweep, data, task)
         path = args.out / f"{label}_hidden_sizes.png"
         figures.append((plot_sweep, (sweep, args.hidden, data, path)))
 
     for plot, plot_args in figures:
         try:
-            path = plot(*plot_args, description)
+            path = plot(*plot_args, description, task)
         except OSError as exc:
             print(f"Could not write the figure: {exc}", file=sys.stderr)
             return 1

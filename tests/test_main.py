@@ -1,6 +1,7 @@
 """The comparison demo, ``python -m sk_twolayer`` (code in ``_demo.py``)."""
 
 import io
+import re
 import subprocess
 import sys
 
@@ -18,6 +19,7 @@ MODELS = (
     "GridSearchCV(TwoLayerClassifier())",
     "MLPClassifier()",
 )
+REGRESSION_MODELS = ("Ridge()", "TwoLayerRegressor()", "MLPRegressor()")
 
 
 def has_matplotlib():
@@ -29,14 +31,15 @@ def has_matplotlib():
 
 
 def table_rows(out):
-    """model name -> (train acc, test acc, fit seconds, n_iter[, chosen])
-    from the tables (a search's row ends with ``best NAME=VALUE``)."""
+    """model name -> (train score, test score, fit seconds, n_iter[, chosen])
+    from the tables (a search's row ends with ``best NAME=VALUE``); the
+    scores are accuracies, or R² (possibly negative) for regression."""
     rows = {}
     for line in out.splitlines():
         name, _, numbers = line.partition("  ")
         fields = numbers.split()
         chosen = fields[5:] if fields[4:5] == ["best"] else None
-        if len(fields) in (4, 6) and fields[0][0].isdigit():
+        if len(fields) in (4, 6) and re.fullmatch(r"-?\d+\.\d+", fields[0]):
             train, test, seconds = map(float, fields[:3])
             rows[name.strip()] = (train, test, seconds, fields[3], *(chosen or []))
     return rows
@@ -160,7 +163,8 @@ def test_load_csv_reads_features_and_labels(tmp_path):
         ("x1,label\n1,a\n2\n", "label", "line 3: 1 fields, the header has 2"),
         ("x1,label\n", "label", "needs a header row and at least one data row"),
         ("x1,label\n1,a\n2,a\n3,a\n", "label", "the target has a single class"),
-        ("x1,label\n1,0.5\n2,1.5\n3,2.25\n", "label", "must hold class labels"),
+        ("x1,label\n1,0.5\n2,1.5\n3,2.25\n", "label", "a regression needs at least 8"),
+        ("x1,label\n1,1\n2,2\n3,2\n4,1\n5,3\n", "label", "use --task regression"),
     ],
 )
 def test_bad_csv_gives_a_clean_error(tmp_path, capsys, content, target, message):
@@ -225,9 +229,11 @@ def test_runs_as_a_module_and_errors_without_a_traceback(tmp_path):
         text=True,
         check=True,
     ).stdout
-    for option in ("--dataset", "--hidden", "--out", "--seed", "--target"):
+    for option in ("--dataset", "--hidden", "--out", "--seed", "--target", "--task"):
         assert option in help_text
     assert "flower" in help_text and "breast_cancer" in help_text
+    assert "diabetes" in help_text and "sine" in help_text
+    assert "regression" in help_text and "TwoLayerRegressor" in help_text
     bad = subprocess.run(
         [sys.executable, "-m", "sk_twolayer", "--dataset", str(tmp_path / "x.csv")],
         capture_output=True,
@@ -235,3 +241,126 @@ def test_runs_as_a_module_and_errors_without_a_traceback(tmp_path):
     )
     assert bad.returncode == 2
     assert "no such CSV file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# ------------------------------------------------------------- regression
+
+
+def write_regression_csv(path, n=40, target="y", seed=0, whole=False):
+    """A linear target of two features with a little noise, as a CSV file:
+    floats that are not whole numbers, or (``whole``) rounded to integers."""
+    rng = np.random.RandomState(seed)
+    lines = [f"x1,{target},x2"]
+    for _ in range(n):
+        x1, x2 = rng.randn(2)
+        y = 10 * x1 - 5 * x2 + 0.5 * rng.randn()
+        lines.append(f"{x1:.4f},{round(y) if whole else f'{y:.4f}'},{x2:.4f}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_a_continuous_target_compares_the_regressors(capsys, tmp_path):
+    assert main(["--dataset", "diabetes", "--hidden", "2", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "331 train / 111 test samples, 10 features, a continuous target" in out
+    assert "train R²" in out and "test R²" in out and "train acc" not in out
+    rows = table_rows(out)
+    sweep = {"TwoLayerRegressor(n_hidden=2, alpha=0)", "TwoLayerRegressor(n_hidden=2)"}
+    assert set(rows) == set(REGRESSION_MODELS) | sweep
+    assert all(r[0] <= 1 and r[1] <= 1 and r[2] >= 0 for r in rows.values())
+    # Diabetes is a noisy target: a linear model explains part of it, and
+    # the network about as much on the held-out quarter.
+    assert 0.2 < rows["Ridge()"][1] < 0.7
+    assert 0.2 < rows["TwoLayerRegressor()"][1] < 0.7
+    assert rows["TwoLayerRegressor()"][3].isdigit()
+    assert rows["Ridge()"][3] == "-"  # Ridge's direct solver has no iterations
+    if has_matplotlib():
+        assert_png(tmp_path / "diabetes_models.png")  # R² bars: 10 features
+        assert_png(tmp_path / "diabetes_hidden_sizes.png")
+
+
+def test_a_one_dimensional_curve_is_drawn_with_its_fitted_curves(capsys, tmp_path):
+    assert main(["--dataset", "sine", "--hidden", "4", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "225 train / 75 test samples, 1 feature, a continuous target" in out
+    rows = table_rows(out)
+    sweep = {"TwoLayerRegressor(n_hidden=4, alpha=0)", "TwoLayerRegressor(n_hidden=4)"}
+    assert set(rows) == set(REGRESSION_MODELS) | sweep
+    # A line cannot follow the sine; a few tanh units can.
+    assert rows["Ridge()"][1] < 0.2
+    assert rows["TwoLayerRegressor()"][1] > 0.85
+    assert rows["TwoLayerRegressor(n_hidden=4, alpha=0)"][1] > 0.85
+    # The sweep's lines name the table's title without the course's.
+    assert "Hidden-layer size\n" in out and "the course's table" not in out
+    if has_matplotlib():
+        assert_png(tmp_path / "sine_models.png")
+        assert_png(tmp_path / "sine_hidden_sizes.png")
+
+
+def test_a_csv_file_with_a_continuous_target_is_a_regression(capsys, tmp_path):
+    path = write_regression_csv(tmp_path / "linear.csv")
+    argv = ["--dataset", str(path), "--target", "y", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "linear.csv, target column 'y'" in out
+    assert "30 train / 10 test samples, 2 features, a continuous target" in out
+    rows = table_rows(out)
+    assert set(rows) == set(REGRESSION_MODELS)
+    assert rows["Ridge()"][1] > 0.95  # the target is linear in the features
+    assert rows["TwoLayerRegressor()"][1] > 0.9
+    if has_matplotlib():
+        assert_png(tmp_path / "linear_models.png")
+
+
+def test_task_regression_takes_a_whole_number_target_as_a_quantity(capsys, tmp_path):
+    path = write_regression_csv(tmp_path / "counts.csv", whole=True)
+    argv = ["--dataset", str(path), "--target", "y", "--out", str(tmp_path)]
+    with pytest.raises(SystemExit) as exit_info:  # whole numbers: classes
+        main(argv)
+    assert exit_info.value.code == 2
+    assert "use --task regression" in capsys.readouterr().err
+    assert main([*argv, "--task", "regression"]) == 0
+    rows = table_rows(capsys.readouterr().out)
+    assert set(rows) == set(REGRESSION_MODELS)
+    assert rows["Ridge()"][1] > 0.95
+
+
+def test_task_classification_refuses_a_continuous_target(capsys, tmp_path):
+    path = write_regression_csv(tmp_path / "linear.csv")
+    argv = ["--dataset", str(path), "--target", "y", "--task", "classification"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "must hold class labels for a classification; it looks continuous" in err
+
+
+def test_the_task_of_a_csv_target():
+    assert _demo.csv_task(_demo._labels(["0.5", "1", "2.25"])) == "regression"
+    assert _demo.csv_task(_demo._labels(["1", "2", "2.0"])) == "classification"
+    assert _demo.csv_task(_demo._labels(["red", "1.5"])) == "classification"
+    assert {_demo.load_dataset(n)[4] for n in ("diabetes", "sine")} == {"regression"}
+    assert _demo.load_dataset("flower")[4] == "classification"
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("x1,y\n" + "".join(f"{i},red\n" for i in range(10)), "needs a numeric target"),
+        ("x1,y\n" + "".join(f"{i},1.5\n" for i in range(10)), "the target is constant"),
+        (
+            "x1,y\n1,0.5\n2,nan\n" + "".join(f"{i},{i}.5\n" for i in range(8)),
+            "the target holds NaN",
+        ),
+        ("x1,y\n1,0.5\n2,1.5\n", "a regression needs at least 8"),
+    ],
+)
+def test_bad_regression_target_gives_a_clean_error(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    argv = ["--dataset", str(path), "--target", "y", "--task", "regression"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
