@@ -741,8 +741,17 @@ def main(argv=None):
         "dump instead of fitting it, on the sets the dump has (they do not "
         "depend on this package; its fits are two thirds of a full run's time)",
     )
+    parser.add_argument(
+        "--peers-from",
+        type=Path,
+        help="take every model's results but TwoLayerClassifier()'s from this "
+        "--json dump (a run of another version of this package on the same "
+        "folds: the peers' results do not depend on it)",
+    )
     args = parser.parse_args(argv)
-    args.reuse = reuse_file(args.reuse, parser)
+    if args.reuse and args.peers_from:
+        parser.error("--reuse and --peers-from: give one")
+    args.reuse = reuse_file(args.reuse or args.peers_from, parser)
     if args.out is None:
         chosen = [g for g in [*GROUPS, "all"] if getattr(args, g)]
         args.out = HERE / OUT[chosen[0] if chosen else "standard"]
@@ -752,11 +761,12 @@ def main(argv=None):
         estimators[name] = VARIANTS[name]
     earlier = json.loads(args.reuse.read_text()) if args.reuse else {}
     reused = [d for d in set_names if d in earlier]
-    without_hgb = {m: make for m, make in estimators.items() if m != HGB}
+    taken = [m for m in estimators if m != TWOLAYER] if args.peers_from else [HGB]
+    fitted_here = {m: make for m, make in estimators.items() if m not in taken}
     started = time.perf_counter()
     results = {}
     for names, fitted in (
-        (reused, without_hgb),
+        (reused, fitted_here),
         ([d for d in set_names if d not in earlier], estimators),
     ):
         results |= run(
@@ -766,8 +776,8 @@ def main(argv=None):
             quick=args.quick,
             log=lambda s: print(s, flush=True),
         )
-    if reused:
-        reuse({d: results[d] for d in reused}, earlier, HGB, list(estimators))
+    for model in taken if reused else []:
+        reuse({d: results[d] for d in reused}, earlier, model, list(estimators))
     results = {d: results[d] for d in set_names}
     command = command_line("bench_realdata.py", argv)
     text = report(results, list(estimators), command, time.perf_counter() - started)

@@ -51,6 +51,7 @@ choose). Sample output (2-core machine; search.md holds the latest run)::
 """
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -126,11 +127,12 @@ def search(name, quick=False):
     )
 
 
-def evaluate(X, y, folds, used_folds, quick=False, position=0):
-    """Per search: outer-fold test accuracies, search seconds, chosen
-    parameter values, ConvergenceWarnings and fits."""
+def evaluate(X, y, folds, used_folds, quick=False, position=0, names=None):
+    """Per search (``names``: all of SEARCHES when None): outer-fold test
+    accuracies, search seconds, chosen parameter values, ConvergenceWarnings
+    and fits."""
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
-    names = list(SEARCHES)
+    names = list(SEARCHES) if names is None else names
     out = {key: {name: [] for name in names} for key in ("scores", "seconds", "chosen")}
     out["warned"] = dict.fromkeys(names, 0)
     out["fits"] = dict.fromkeys(names, 0)
@@ -156,7 +158,7 @@ def evaluate(X, y, folds, used_folds, quick=False, position=0):
     return out
 
 
-def run(set_names, folds=5, quick=False, log=print):
+def run(set_names, folds=5, quick=False, log=print, names=None):
     """``{set: (shape, n_classes, evaluate(...))}`` over the named sets."""
     results = {}
     started = time.perf_counter()
@@ -167,7 +169,7 @@ def run(set_names, folds=5, quick=False, log=print):
         results[name] = (
             shape,
             len(np.unique(y)),
-            evaluate(X, y, folds, used, quick, position),
+            evaluate(X, y, folds, used, quick, position, names),
         )
         log(f"done: {name} {shape} ({time.perf_counter() - started:.0f} s)")
     return results
@@ -304,6 +306,14 @@ def main(argv=None):
     parser.add_argument(
         "--out", type=Path, default=HERE / "search.md", help="results file"
     )
+    parser.add_argument("--json", type=Path, help="also dump the raw results here")
+    parser.add_argument(
+        "--peers-from",
+        type=Path,
+        help="take the MLPClassifier and LogisticRegression searches' results "
+        "from this --json dump (a run of another version of this package on "
+        "the same sets and folds) and run only TwoLayerClassifier's",
+    )
     args = parser.parse_args(argv)
     groups = ["standard", "wide"] + (["large"] if args.large else [])
     if args.sets:
@@ -319,15 +329,25 @@ def main(argv=None):
     set_names = checked_sets(set_names, SETS, parser, HOLDOUT)
     folds = 2 if args.quick else args.folds
     started = time.perf_counter()
+    peers = json.loads(args.peers_from.read_text()) if args.peers_from else None
     results = run(
-        set_names, folds, quick=args.quick, log=lambda s: print(s, flush=True)
+        set_names,
+        folds,
+        quick=args.quick,
+        log=lambda s: print(s, flush=True),
+        names=None if peers is None else [TWOLAYER],
     )
+    for d, (_, _, out) in results.items() if peers else []:
+        for key, earlier in peers[d][2].items():
+            out[key] = {**earlier, **out[key]}  # the same keys, in SEARCHES' order
     command = command_line("bench_search.py", argv)
     text = report(
         results, command, time.perf_counter() - started, folds, quick=args.quick
     )
     print(text)
     write_results(args.out, text + kept_notes(args.out, NOTES_MARKER))
+    if args.json:
+        args.json.write_text(json.dumps(results))
     return 0
 
 
