@@ -18,12 +18,16 @@ ladder (``COARSE``: 0.1, 1, 10, 100), stopping once the loss has risen past
 its lowest point (twice in a row from the first), then takes one more step
 at the ladder's alpha between the best coarse alpha and its better
 neighbour, warm-started from the weaker of the two. ``alpha_`` is the
-strongest alpha whose summed validation loss is within one standard error
-of the lowest (the one-standard-error rule of Breiman et al., as glmnet's
-``lambda.1se``): the held-out loss is an estimate, and the path's fits at
-the weak alphas, cut short after a few iterations, look better than their
-converged fits do, so the simpler model within the estimate's noise is
-preferred.
+strongest alpha whose summed validation loss is within half a standard
+error (``NOISE_FRACTION``) of the lowest, the standard error being that of
+the mean over the held-out rows: the held-out loss is an estimate, and the
+path's fits at the weak alphas, cut short after a few iterations, look
+better than their converged fits do, so the simpler model within the
+estimate's noise is preferred. (Breiman et al.'s one-standard-error rule,
+glmnet's ``lambda.1se``, takes a whole standard error; on the development
+sets that over-regularised the classifier — participation 1.3 points
+lower, over three seeds — where half of one kept its accuracy and still
+mended the regressor's noisy targets — wage, R² 0.18 without the rule.)
 
 **What the path costs.** The folds' fits are one L-BFGS run over their
 parameters laid end to end (their losses' sum is separable). On data of at
@@ -100,12 +104,15 @@ PARTIAL_FIT_ALPHA = 1.0
 #: The path computes in float32 when the data's largest magnitude is below
 #: this (float32's largest value is 3.4e38: products and sums stay finite).
 FLOAT32_LIMIT = 1e18
+#: A stronger alpha is chosen while its held-out loss is within this many
+#: standard errors of the lowest (see the module's text).
+NOISE_FRACTION = 0.5
 
 
 class Choice(NamedTuple):
     """What the path found."""
 
-    #: The chosen alpha (within one standard error of the lowest held-out loss).
+    #: The chosen alpha (the strongest within the noise of the lowest loss).
     alpha: float
     #: ``{alpha: mean validation loss}`` for every alpha the path
     #: reached, weakest first.
@@ -350,18 +357,20 @@ class _Path:
             fine = AUTO_ALPHAS[AUTO_ALPHAS.index(weaker) + 1]
             self.step(fine, start=weaker)
         path = dict(sorted(self.scores.items()))
-        alpha = one_standard_error(path, self.errors)
+        alpha = strongest_within_noise(path, self.errors)
         states = self.states[alpha]
         start = np.sum(states, axis=0) / len(states) if seeds_the_fit else None
         return Choice(alpha, path, start)
 
 
-def one_standard_error(path, errors):
+def strongest_within_noise(path, errors, fraction=None):
     """The strongest alpha of ``path`` ({alpha: held-out loss}) whose loss
-    is within one standard error (``errors``, by alpha) of the lowest."""
+    is within ``fraction`` (:data:`NOISE_FRACTION`) of a standard error
+    (``errors``, by alpha) of the lowest."""
+    fraction = NOISE_FRACTION if fraction is None else fraction
     alphas = list(path)
     lowest = alphas[_lowest(list(path.values()))]
-    limit = path[lowest] + errors[lowest]
+    limit = path[lowest] + fraction * errors[lowest]
     return max(a for a in alphas if path[a] <= limit)
 
 

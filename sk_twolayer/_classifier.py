@@ -104,9 +104,9 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         first), stopping once the held-out cross-entropy has risen past its
         lowest point, then one step at 0.3, 3 or 30 between the best and its
         better neighbour. ``alpha_`` is the strongest alpha whose held-out
-        cross-entropy, summed over the folds, is within one standard error
-        of the lowest (the one-standard-error rule: the simpler model within
-        the estimate's noise; the scores in ``alpha_path_``), and the model
+        cross-entropy, summed over the folds, is within half a standard
+        error of the lowest (the simpler model within the estimate's noise;
+        the scores in ``alpha_path_``), and the model
         is then fitted on all the rows at it with ``solver``, from the
         initial weights: the path only ranks alphas, so it computes in
         float32. On data of more than 16 384 distinct rows it runs on a
@@ -219,7 +219,7 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
         held-out cross-entropy of every alpha the path reached,
         ``{alpha: loss}``, weakest first; ``alpha_`` is the strongest
-        within one standard error of the lowest. None otherwise.
+        within half a standard error of the lowest. None otherwise.
 
     classes_ : ndarray of shape (n_classes,)
         Class labels (for multilabel targets, the label indices).

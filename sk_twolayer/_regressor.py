@@ -99,7 +99,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         0.1, 1, 10, 100 and one finer step at 0.3, 3 or 30, each fit
         warm-started from a weaker one, on 3 internal folds; ``alpha_`` is
         the strongest alpha whose held-out squared error (of the
-        standardized targets), summed over the folds, is within one
+        standardized targets), summed over the folds, is within half a
         standard error of the lowest, and the model is then fitted on all
         the rows at it with ``solver``. The folds treat a weight like
         repeated rows, so an integer ``sample_weight`` gives the model of
@@ -191,7 +191,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
         held-out loss (half the squared error of the standardized targets)
         of every alpha the path reached, ``{alpha: loss}``, weakest first;
-        ``alpha_`` is the strongest within one standard error of the
+        ``alpha_`` is the strongest within half a standard error of the
         lowest. None otherwise.
 
     n_outputs_ : int

@@ -43,16 +43,17 @@ def test_auto_alpha_is_the_default_and_is_stored(data):
     assert clf.alpha_ in _auto_alpha.AUTO_ALPHAS
     path = clf.alpha_path_
     assert list(path) == sorted(path) and set(path) <= set(_auto_alpha.AUTO_ALPHAS)
-    # No weaker than the lowest held-out loss's alpha (one standard error).
+    # No weaker than the lowest held-out loss's alpha (within the noise).
     assert clf.alpha_ >= min(path, key=path.get)
 
 
-def test_the_strongest_alpha_within_one_standard_error_is_chosen():
-    rule = _auto_alpha.one_standard_error
+def test_the_strongest_alpha_within_the_noise_is_chosen():
+    rule = _auto_alpha.strongest_within_noise
     path = {0.1: 1.00, 0.3: 0.90, 1.0: 0.93, 3.0: 0.96, 10.0: 1.2}
     assert rule(path, dict.fromkeys(path, 0.0)) == 0.3
-    assert rule(path, dict.fromkeys(path, 0.04)) == 1.0
-    assert rule(path, dict.fromkeys(path, 0.07)) == 3.0
+    assert rule(path, dict.fromkeys(path, 0.04), 1.0) == 1.0
+    assert rule(path, dict.fromkeys(path, 0.07), 1.0) == 3.0
+    assert rule(path, dict.fromkeys(path, 0.07)) == 1.0  # half of 0.07
     # Only the lowest's error counts, and never a weaker alpha than it.
     assert rule(path, {**dict.fromkeys(path, 1.0), 0.3: 0.0}) == 0.3
     assert rule({0.1: 1.0, 1.0: 0.5}, {0.1: 0.0, 1.0: 1.0}) == 1.0
