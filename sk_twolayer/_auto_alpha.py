@@ -323,6 +323,7 @@ class _Path:
                     max_iter=PATH_STEP if self.scores else 2 * PATH_STEP,
                     tol=config.tol,
                     n_iter_no_change=config.n_iter_no_change,
+                    relative=config.relative_tol,
                 )
         except DivergenceError:
             score = error = np.inf  # this alpha cannot be chosen; folds stay put

@@ -161,6 +161,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             self.get_params(),
             output=targets.output,
             score=targets.score,
+            relative_tol=targets.relative_tol,
             one_pass=partial,
         )
         if config.alpha == "auto" and (warm or partial):

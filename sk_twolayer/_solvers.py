@@ -351,7 +351,15 @@ def minibatch_descent(
 
 
 def lbfgs(
-    fun, theta, *, max_iter, tol, callback=None, max_fun=15000, n_iter_no_change=None
+    fun,
+    theta,
+    *,
+    max_iter,
+    tol,
+    callback=None,
+    max_fun=15000,
+    n_iter_no_change=None,
+    relative=True,
 ):
     """scipy's L-BFGS-B on the same loss and gradient.
 
@@ -369,6 +377,8 @@ def lbfgs(
     alone depends on the scale of the loss (the L2 term's share of it, the
     weights' size); the relative change does not, and it is what tells a
     model that further iterations would not improve from one still learning.
+    With ``relative=False`` the margin is ``tol`` itself, for a loss of a
+    fixed scale (the squared error of standardized targets).
     """
     dtype = theta.dtype
     buffer = theta.copy()
@@ -385,7 +395,7 @@ def lbfgs(
     stopped = False
     checkpoint = _Checkpoint(theta)
     finite = n_iter_no_change is not None and np.isfinite(n_iter_no_change)
-    patience = Patience(tol, n_iter_no_change, relative=True) if finite else None
+    patience = Patience(tol, n_iter_no_change, relative=relative) if finite else None
 
     def record(intermediate_result):
         nonlocal stopped

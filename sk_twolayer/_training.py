@@ -66,6 +66,7 @@ class FitConfig:
     verbose: bool | int
     output: str
     score: Callable  # score(Z2, Y, sample_weight, output), the targets' own
+    relative_tol: bool  # lbfgs's tol rule relative to the loss (the targets')
     one_pass: bool
 
     @classmethod
@@ -134,8 +135,8 @@ def train(config, X, Y, sample_weight, labels, params, rng, optimizer, start_rep
     if config.alpha == "auto":
         # The path always trains full-batch (lbfgs) on the canonical rows,
         # in the coordinates of their span when they are wide (RowSpace);
-        # a full-batch solver then trains on the same rows, and lbfgs goes
-        # on from the path's fit, in the path's coordinates.
+        # a full-batch solver then trains on the same rows, lbfgs in the
+        # path's coordinates (and from the path's fit when it subsampled).
         rows = canonical_rows(X, Y, sample_weight, full_batch=True)
         space = RowSpace.of(rows[0])
         path_rows, path_params = rows, params
@@ -250,6 +251,7 @@ def _dispatch(config, X, Y, sample_weight, alpha, theta, rng, optimizer, monitor
                 callback=monitor,
                 max_fun=config.max_fun,
                 n_iter_no_change=n_iter_no_change,
+                relative=config.relative_tol,
             )
     if config.solver == "gd":
         with FullBatchLoss(*objective, config.n_hidden) as fun:
