@@ -494,18 +494,26 @@ class _Fold:
 
 class _Joint:
     """``loss, grad = f(theta)`` of several losses over consecutive slices
-    of theta (``cuts``): their sum, and their gradients end to end."""
+    of theta (``cuts``): their sum, and their gradients end to end.
+
+    The solver passes the same theta array at every call, so its slices
+    are made once, and each loss writes its gradient into its slice of the
+    joint one: the losses see the same arrays from call to call (what
+    ``_blocks.Propagation`` caches its views of the weights by).
+    """
 
     def __init__(self, losses, cuts):
         self.losses, self.cuts = losses, cuts
-        self.grad = None
+        self.theta = self.parts = None
 
     def __call__(self, theta):
-        if self.grad is None or self.grad.dtype != theta.dtype:
-            self.grad = np.empty_like(theta)
+        if theta is not self.theta:
+            self.theta, self.grad = theta, np.empty_like(theta)
+            bounds = list(zip(self.cuts, self.cuts[1:]))
+            self.parts = [theta[a:b] for a, b in bounds]
+            for fun, (a, b) in zip(self.losses, bounds):
+                fun.grad = self.grad[a:b]
         total = 0.0
-        for fun, a, b in zip(self.losses, self.cuts, self.cuts[1:]):
-            loss, grad = fun(theta[a:b])
-            self.grad[a:b] = grad
-            total += loss
+        for fun, part in zip(self.losses, self.parts):
+            total += fun(part)[0]
         return total, self.grad
