@@ -181,14 +181,24 @@ def draw_holdout(names, k, seed):
     return [str(name) for name in chosen]
 
 
-def preprocessor():
-    """Impute + scale the numeric columns, impute + one-hot the others."""
+def preprocessor(X=None):
+    """Impute + scale the numeric columns, impute + one-hot the others.
+
+    Given the DataFrame ``X``, its columns are split once, by dtype, into
+    the two lists; otherwise each fit selects them by dtype (pandas'
+    ``select_dtypes``, which on a frame of a few thousand columns costs
+    more than most of the models' fits: what a GridSearchCV would repeat
+    for each of its fits)."""
+    numeric = make_column_selector(dtype_include="number")
+    others = make_column_selector(dtype_exclude="number")
+    if X is not None:
+        numeric, others = numeric(X), others(X)
     return ColumnTransformer(
         [
             (
                 "numeric",
                 make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-                make_column_selector(dtype_include="number"),
+                numeric,
             ),
             (
                 "categorical",
@@ -196,7 +206,7 @@ def preprocessor():
                     SimpleImputer(strategy="most_frequent"),
                     OneHotEncoder(handle_unknown="ignore", sparse_output=False),
                 ),
-                make_column_selector(dtype_exclude="number"),
+                others,
             ),
         ]
     )

@@ -504,7 +504,11 @@ def load(name, quick=False):
         X, _, y, _ = train_test_split(
             X, y, train_size=limit, stratify=y, random_state=0
         )
-    return X.reset_index(drop=True), y
+    # A deep copy consolidates the frame's columns into one block per dtype
+    # (khan's and coffee's loaders build one per column: every row or
+    # column selection then costs a Python step per column, more than most
+    # models' fits inside a GridSearchCV).
+    return X.reset_index(drop=True).copy(), y
 
 
 TWOLAYER = "TwoLayerClassifier()"

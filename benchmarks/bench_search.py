@@ -113,10 +113,11 @@ DEFAULT_SETS = {
 QUICK_SETS = ["titanic", "pd_speech"]
 
 
-def search(name, quick=False):
-    """The GridSearchCV of SEARCHES[name], the preprocessor in its pipeline."""
+def search(name, X, quick=False):
+    """The GridSearchCV of SEARCHES[name], the preprocessor of the frame X's
+    columns in its pipeline."""
     make, param, grid = SEARCHES[name]
-    pipeline = make_pipeline(preprocessor(), make())
+    pipeline = make_pipeline(preprocessor(X), make())
     step = pipeline.steps[-1][0]
     return GridSearchCV(
         pipeline,
@@ -141,7 +142,7 @@ def evaluate(X, y, folds, used_folds, quick=False, position=0, names=None):
             break
         order = names if (fold + position) % 2 == 0 else names[::-1]
         for name in order:
-            model = search(name, quick)
+            model = search(name, X, quick)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
                 start = time.perf_counter()
