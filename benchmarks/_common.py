@@ -188,10 +188,12 @@ def preprocessor(X=None):
     the two lists; otherwise each fit selects them by dtype (pandas'
     ``select_dtypes``, which on a frame of a few thousand columns costs
     more than most of the models' fits: what a GridSearchCV would repeat
-    for each of its fits)."""
+    for each of its fits). Given a NumPy array, its columns are numeric."""
     numeric = make_column_selector(dtype_include="number")
     others = make_column_selector(dtype_exclude="number")
-    if X is not None:
+    if isinstance(X, np.ndarray):
+        numeric, others = list(range(X.shape[1])), []
+    elif X is not None:
         numeric, others = numeric(X), others(X)
     return ColumnTransformer(
         [
