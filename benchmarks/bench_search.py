@@ -72,6 +72,7 @@ from _common import (
     write_results,
 )
 from bench_realdata import GROUPS, HOLDOUT, SETS, group_of, load, summaries
+from pandas.api.types import is_numeric_dtype
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -142,7 +143,7 @@ def evaluate(X, y, folds, used_folds, quick=False, position=0, names=None):
     # A frame of numbers alone goes in as an array: the same preprocessing,
     # without pandas' per-column steps at each of the searches' fits (on
     # the wide sets they cost more than the models' fits).
-    if all(np.issubdtype(dtype, np.number) for dtype in X.dtypes):
+    if all(is_numeric_dtype(dtype) for dtype in X.dtypes):
         X = X.to_numpy(dtype=float)
     out = {key: {name: [] for name in names} for key in ("scores", "seconds", "chosen")}
     out["warned"] = dict.fromkeys(names, 0)
