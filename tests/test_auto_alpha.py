@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
@@ -338,44 +339,68 @@ def test_lbfgs_stops_once_n_iter_no_change_iterations_in_a_row_fell_little(data)
     assert runs.max() < k
 
 
-def test_large_data_folds_weigh_rows_out_instead_of_copying(data, monkeypatch):
+def test_data_too_large_to_merge_are_merged_by_hash_for_the_path(data, monkeypatch):
     X, y = data
-    # In float64: float32's rounding, amplified along the path, would blur
-    # the comparison of the two layouts.
-    monkeypatch.setattr(_auto_alpha, "FLOAT32_LIMIT", 0.0)
-    copied = TwoLayerClassifier(random_state=0).fit(X, y)
+    merged = TwoLayerClassifier(random_state=0).fit(X, y)
     monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
-    weighted = TwoLayerClassifier(random_state=0).fit(X, y)
-    assert weighted.alpha_ == copied.alpha_
-    np.testing.assert_allclose(
-        list(weighted.alpha_path_.values()),
-        list(copied.alpha_path_.values()),
-        rtol=5e-3,  # the same objective, summed in another order
+    by_hash = TwoLayerClassifier(random_state=0).fit(X, y)
+    # The same distinct rows in the same canonical order: the same path.
+    assert by_hash.alpha_path_ == merged.alpha_path_
+    assert by_hash.alpha_ == merged.alpha_
+
+
+def test_the_path_of_large_data_runs_on_their_distinct_rows(monkeypatch):
+    monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
+    X, y = make_classification(n_samples=300, n_features=5, random_state=0)
+    seen = record_path_data(monkeypatch)
+    TwoLayerClassifier(n_hidden=4, random_state=0).fit(
+        np.tile(X, (40, 1)), np.tile(y, 40)
     )
+    rows, total, _ = seen[0]
+    assert (rows, total) == (300, 12_000.0)
 
 
 def test_large_data_keep_a_few_bytes_per_row_for_the_path(monkeypatch):
-    """Data over PATH_ROWS: the path keeps a hash per row (and a sorted copy
-    to count the distinct rows) while it draws its subsample, then works on
-    the subsample alone. (Before the subsample, the path over every row
-    kept 39 bytes a row here; weight vectors per fold had made it 86.)"""
+    """Data over PATH_ROWS and the merge limit: the path keeps a hash per
+    row (and sorted copies to find the distinct rows) while it draws its
+    subsample, then works on the subsample's distinct rows alone, however
+    often the rows repeat; what it holds beyond that is bounded by
+    PATH_ROWS. (A subsample drawn with every repeat of its rows cost ~240
+    bytes a row more here.)"""
     import tracemalloc
 
     monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
     rng = np.random.RandomState(0)
-    n = 100_000
-    X = rng.randn(n, 4).astype(np.float32)
-    y = (X[:, 0] + 0.5 * rng.randn(n) > 0).astype(int)
-    clf = TwoLayerClassifier(n_hidden=4, max_iter=2, tol=0.0, random_state=0)
-    tracemalloc.start()
-    try:
-        with pytest.warns(ConvergenceWarning, match="max_iter=2"):
-            clf.fit(X, y)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert clf.alpha_path_  # the path ran
-    assert peak < 60 * n  # bytes
+    distinct = rng.randn(20_000, 20).astype(np.float32)
+    peaks = []
+    for n in (100_000, 200_000):
+        X = np.tile(distinct, (n // len(distinct), 1))
+        y = (X[:, 0] + 0.5 * rng.randn(n) > 0).astype(int)
+        clf = TwoLayerClassifier(n_hidden=4, max_iter=2, tol=0.0, random_state=0)
+        tracemalloc.start()
+        try:
+            with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+                clf.fit(X, y)
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert clf.alpha_path_  # the path ran
+    assert peaks[1] - peaks[0] < 60 * 100_000  # bytes per added row
+
+
+def test_distinct_by_hash_sums_each_groups_weight_in_any_order():
+    hashes = np.array([5, 3, 5, 9, 3, 5], dtype=np.uint64)
+    w = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    rows, weight = _auto_alpha.distinct_by_hash(hashes, w)
+    assert_array_equal(hashes[rows], [3, 5, 9])
+    assert_allclose(weight, [0.7, 1.0, 0.4])
+    perm = np.random.RandomState(0).permutation(6)
+    rows_p, weight_p = _auto_alpha.distinct_by_hash(hashes[perm], w[perm])
+    assert_array_equal(hashes[perm][rows_p], [3, 5, 9])
+    assert_array_equal(weight_p, weight)  # bit for bit
+    rows, counts = _auto_alpha.distinct_by_hash(hashes, rows=hashes != 9)
+    assert_array_equal(hashes[rows], [3, 5])
+    assert_array_equal(counts, [2, 3])
 
 
 def record_path_data(monkeypatch):
@@ -384,10 +409,10 @@ def record_path_data(monkeypatch):
     fold = _auto_alpha._Fold
 
     class Recording(fold):
-        def __init__(self, config, X, Y, sides, params, subsets):
+        def __init__(self, config, X, Y, sides, params):
             train, share = sides()
             seen.append((X.shape[0], float(train.sum() + share.sum()), X.dtype))
-            super().__init__(config, X, Y, sides, params, subsets)
+            super().__init__(config, X, Y, sides, params)
 
     monkeypatch.setattr(_auto_alpha, "_Fold", Recording)
     return seen
