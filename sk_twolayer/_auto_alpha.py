@@ -63,9 +63,12 @@ model): scaling every weight by c deals each row like c copies of it, as
 repeating every row c times would, and the ladder's alphas mean c times
 less. Data too large to merge (``_problem.MERGE_LIMIT_BYTES``), which the
 final fit takes as they are, are merged for the path by their rows' hashes
-(:func:`distinct_by_hash`: a few bytes a row, no copy of X), so the path
-works on their distinct rows, or a subsample of them, and is dealt the same
-way.
+(:func:`distinct_by_hash`: a few bytes a row, then a copy of the distinct
+rows alone) when the path runs on a subsample of them or when their rows
+repeat, at least twice each on average; otherwise the path keeps their
+rows as they are: each row's whole weight then goes to its hash's fold, and
+repeated rows, having the same hash, share it — integer weights still
+match repeats.
 
 Nothing here knows the estimator: it takes arrays and the fit's
 :class:`_training.FitConfig`, and returns ``alpha_``, the path's scores and
@@ -229,8 +232,9 @@ def subsample(hashes, positive=None, rows=None):
 
 def distinct_by_hash(hashes, sample_weight=None, rows=None):
     """One row of each distinct hash among ``rows`` (a boolean mask, None:
-    all) and the summed weight of its group (a count without weights):
-    the duplicate rows of data too large to merge, found from their hashes.
+    all), in the order of the hashes, and the summed weight of its group
+    (a count without weights): the duplicate rows of data too large to
+    merge, found from their hashes.
     Rows equal at float32 precision share a hash, which the path, computed
     in float32 or seeding a fit that goes on in the data's dtype, cannot
     tell apart; two different rows share one with a probability of about
@@ -266,15 +270,22 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     positive = None if sample_weight is None else sample_weight > 0
     keep = subsample(hashes, positive)
     nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
+    merged = True
     if nbytes > _problem.MERGE_LIMIT_BYTES:
-        # Too large to have been merged: the path takes one row of each
-        # hash (of the subsample, if drawn) with their summed weight, found
-        # from the hashes alone, a few bytes a row, never a copy of X.
+        # Too large to have been merged. The path takes one row of each
+        # hash with their summed weight (found from the hashes alone, a few
+        # bytes a row; a copy of those rows only) when it runs on a
+        # subsample, or when the rows repeat, at least twice each on
+        # average; otherwise it keeps the rows as they are.
         rows, weight = distinct_by_hash(
             hashes, sample_weight, positive if keep is None else keep
         )
-        X, Y, sample_weight = merge_duplicate_rows(X[rows], Y[rows], weight)
-        hashes = row_hashes(X, Y, key)
+        count = X.shape[0] if positive is None else np.count_nonzero(positive)
+        if keep is not None or 2 * rows.size <= count:
+            X, Y, hashes = X[rows], Y[rows], hashes[rows]
+            sample_weight = None if np.all(weight == 1) else weight.astype(X.dtype)
+        else:
+            merged = False
     elif keep is not None:
         # The subsample is small: merged like any small training set (its
         # rows are distinct already when the data were merged).
@@ -285,17 +296,23 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     total = float(X.shape[0] if sample_weight is None else sample_weight.sum())
     if keep is None:  # the path's only product is the choice: float32 will do
         X, Y, sample_weight, params = _path_dtype(X, Y, sample_weight, params)
-    weight = (
-        np.ones(X.shape[0], dtype=np.float64)
-        if sample_weight is None
-        else sample_weight.astype(np.float64)
-    )
-    shares = fold_shares(fold_offsets(hashes, N_FOLDS), weight, N_FOLDS)
-    sides = [_dealt_sides(weight, share, X.dtype) for share in shares.T]
+    offset = fold_offsets(hashes, N_FOLDS)
+    if merged:
+        weight = (
+            np.ones(X.shape[0], dtype=np.float64)
+            if sample_weight is None
+            else sample_weight.astype(np.float64)
+        )
+        shares = fold_shares(offset, weight, N_FOLDS)
+        sides = [_dealt_sides(weight, share, X.dtype) for share in shares.T]
+    else:
+        sides = [_own_sides(offset, j, sample_weight, X.dtype) for j in range(N_FOLDS)]
     # A fold with nothing to train on or nothing to score (a few distinct
     # rows) takes no part; without any fold, no choice can be made.
     folds = [
-        _Fold(config, X, Y, side, params) for side in sides if _takes_part(*side())
+        _Fold(config, X, Y, side, params, subsets=merged)
+        for side in sides
+        if _takes_part(*side())
     ]
     if not folds:
         return Choice(PARTIAL_FIT_ALPHA, {}, None)
@@ -439,19 +456,47 @@ def _dealt_sides(weight, share, dtype):
     return lambda: (train_weight, share)
 
 
+def _own_sides(offset, j, sample_weight, dtype):
+    """Fold sides of rows that were not merged: each row's whole weight on
+    the side its hash says. Made anew on each call, so that large data keep
+    one byte per row (``offset``) between the steps of the path, not two
+    weight vectors per fold."""
+
+    def sides():
+        held = offset == j
+        if sample_weight is None:
+            return (~held).astype(dtype), held.astype(dtype)
+        return (
+            np.where(held, 0, sample_weight).astype(dtype, copy=False),
+            np.where(held, sample_weight, 0).astype(dtype, copy=False),
+        )
+
+    return sides
+
+
 class _Fold:
     """One fold of the path: its training rows and weights, its validation
-    rows and shares (each side a copy of its rows: the path's rows are
-    merged, and at most about :data:`PATH_ROWS` of them when there are more),
-    and the weights reached so far along the ladder.
+    rows and shares, and the weights reached so far along the ladder.
+
+    With ``subsets``, each side is a copy of its rows; otherwise (data over
+    ``_problem.MERGE_LIMIT_BYTES``, not merged) both sides are all the rows,
+    a side's weight 0 on the other's rows: no copy of X, at the price of
+    passing over rows that count for nothing; the weights are then made
+    again at each step (``sides``) instead of kept.
     """
 
-    def __init__(self, config, X, Y, sides, params):
+    def __init__(self, config, X, Y, sides, params, subsets):
         self.config = config
         train_weight, share = sides()
-        train, val = train_weight > 0, share > 0
-        X_train, Y_train, train_weight = X[train], Y[train], train_weight[train]
-        self.val = X[val], Y[val], share[val]
+        if subsets:
+            train, val = train_weight > 0, share > 0
+            X_train, Y_train, train_weight = X[train], Y[train], train_weight[train]
+            self.val = X[val], Y[val], share[val]
+            self.sides = None
+        else:
+            X_train, Y_train = X, Y
+            self.val = X, Y, None
+            self.sides = sides
         self.train = X_train, Y_train
         self.train_weight, self.scale = normalized_weights(train_weight)
         W1, b1, W2, b2 = params
@@ -459,14 +504,19 @@ class _Fold:
             b2 = best_constant_bias(Y_train, self.train_weight, config.output)
             b2 = b2.astype(X.dtype)
         self.theta = net.pack(W1, b1, W2, b2, dtype=X.dtype)
+        if self.sides is not None:
+            self.train_weight = None  # made again at each step
 
     def loss(self, alpha):
         """The fold's training loss at ``alpha``, ``loss, grad = f(theta)``
         (a context manager, :class:`_blocks.FullBatchLoss`)."""
         config = self.config
+        train_weight = self.train_weight
+        if self.sides is not None:
+            train_weight = normalized_weights(self.sides()[0])[0]
         return FullBatchLoss(
             *self.train,
-            self.train_weight,
+            train_weight,
             alpha / self.scale,
             config.activation,
             config.output,
@@ -479,11 +529,13 @@ class _Fold:
         under the fold's fit."""
         config = self.config
         X, Y, share = self.val
+        if self.sides is not None:
+            share = self.sides()[1]
         dims = X.shape[1], config.n_hidden, Y.shape[1]
         with np.errstate(over="ignore", invalid="ignore"):
             Z2 = _blocks.logits(X, *net.unpack(self.theta, *dims), config.activation)
             loss = net.sample_loss(Z2, Y, config.output).astype(np.float64)
-        share = share.astype(np.float64)
+        share = np.ones(len(loss)) if share is None else share.astype(np.float64)
         return share @ loss, share @ (loss * loss), share.sum()
 
 
