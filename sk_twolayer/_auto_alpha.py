@@ -268,34 +268,33 @@ def choose_alpha(config, X, Y, sample_weight, params, key):
     """
     hashes = row_hashes(X, Y, key)
     positive = None if sample_weight is None else sample_weight > 0
+    keep = subsample(hashes, positive)
     nbytes = X.data.nbytes if sp.issparse(X) else X.nbytes
     merged = True
     if nbytes > _problem.MERGE_LIMIT_BYTES:
         # Too large to have been merged. The path takes one row of each
         # hash with their summed weight (found from the hashes alone, a few
         # bytes a row; a copy of those rows only) when it runs on a
-        # subsample of them, or when the rows repeat, at least twice each
-        # on average; otherwise it keeps the rows as they are.
-        rows, weight = distinct_by_hash(hashes, sample_weight, positive)
-        keep = subsample(hashes[rows])  # the hashes of distinct rows
+        # subsample, or when the rows repeat, at least twice each on
+        # average; otherwise it keeps the rows as they are. (The subsample
+        # is drawn before the grouping, so that the grouping's work arrays
+        # cover its rows only, not every row.)
+        rows, weight = distinct_by_hash(
+            hashes, sample_weight, positive if keep is None else keep
+        )
         count = X.shape[0] if positive is None else np.count_nonzero(positive)
         if keep is not None or 2 * rows.size <= count:
-            if keep is not None:
-                rows, weight = rows[keep], weight[keep]
             X, Y, hashes = X[rows], Y[rows], hashes[rows]
             sample_weight = None if np.all(weight == 1) else weight.astype(X.dtype)
         else:
             merged = False
-        del rows, weight
-    else:
-        keep = subsample(hashes, positive)
-        if keep is not None:
-            # The subsample is small: merged like any small training set
-            # (its rows are distinct already when the data were merged).
-            rows = np.flatnonzero(keep)
-            weight = None if sample_weight is None else sample_weight[rows]
-            X, Y, sample_weight = merge_duplicate_rows(X[rows], Y[rows], weight)
-            hashes = row_hashes(X, Y, key)
+    elif keep is not None:
+        # The subsample is small: merged like any small training set (its
+        # rows are distinct already when the data were merged).
+        rows = np.flatnonzero(keep)
+        weight = None if sample_weight is None else sample_weight[rows]
+        X, Y, sample_weight = merge_duplicate_rows(X[rows], Y[rows], weight)
+        hashes = row_hashes(X, Y, key)
     total = float(X.shape[0] if sample_weight is None else sample_weight.sum())
     if keep is None:  # the path's only product is the choice: float32 will do
         X, Y, sample_weight, params = _path_dtype(X, Y, sample_weight, params)
