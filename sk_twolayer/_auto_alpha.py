@@ -85,7 +85,7 @@ from . import _blocks, _problem
 from . import _network as net
 from ._blocks import FullBatchLoss
 from ._problem import merge_duplicate_rows, normalized_weights
-from ._solvers import DivergenceError, lbfgs
+from ._solvers import DivergenceError, path_lbfgs
 from ._targets import best_constant_bias
 
 #: The ladder of alphas, weakest first (the path is warm-started upwards).
@@ -366,7 +366,7 @@ class _Path:
                 ExitStack() as stack,
             ):
                 losses = [stack.enter_context(fold.loss(alpha)) for fold in folds]
-                result = lbfgs(
+                result = path_lbfgs(
                     _Joint(losses, cuts),
                     np.concatenate([fold.theta for fold in folds]),
                     max_iter=PATH_STEP if self.scores else 2 * PATH_STEP,
@@ -377,8 +377,6 @@ class _Path:
         except DivergenceError:
             score = error = np.inf  # this alpha cannot be chosen; folds stay put
         else:
-            if result.interrupted:  # the fit is abandoned, not cut short
-                raise KeyboardInterrupt
             for fold, a, b in zip(folds, cuts, cuts[1:]):
                 fold.theta = result.theta[a:b].copy()
             total, squares, weight = np.sum(

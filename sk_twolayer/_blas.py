@@ -106,6 +106,29 @@ def blas_function(name, dtype):
     return get_blas_funcs(name, dtype=dtype)
 
 
+def dot(x, y):
+    """``xᵀy`` of two 1-D contiguous float vectors of one type, as a float,
+    by scipy's BLAS (numpy's ``x @ y`` for other arrays).
+
+    Kept beside :func:`add_scaled` for the same reason: an optimiser that
+    alternates scipy's axpy with numpy's dot keeps both libraries' threads
+    awake, and on vectors long enough for numpy's to use several threads
+    each pair of calls took milliseconds instead of microseconds
+    (benchmarks/design_measurements.md). In the library held on one
+    thread (:func:`blas_on_one_thread`), the sum is also the same whatever
+    numpy's thread count.
+    """
+    if (
+        x.dtype == y.dtype
+        and x.dtype.char in "fd"
+        and x.ndim == y.ndim == 1
+        and x.flags.c_contiguous
+        and y.flags.c_contiguous
+    ):
+        return float(blas_function("dot", x.dtype)(x, y))
+    return float(x @ y)
+
+
 def add_scaled(y, a, x):
     """``y += a·x``, in place, for a float ``a``.
 

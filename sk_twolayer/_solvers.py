@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 
-from ._blas import add_scaled, blas_on_one_thread, scipy_own_blas
+from ._blas import add_scaled, blas_on_one_thread, dot, scipy_own_blas
 
 
 class DivergenceError(FloatingPointError):
@@ -434,3 +434,143 @@ def lbfgs(
         n_evals=result.nfev,
         message=None if result.status in (0, 1) or stopped else str(result.message),
     )
+
+
+def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=True):
+    """Limited-memory BFGS written out in NumPy, in ``theta``'s dtype: the
+    solver of ``alpha="auto"``'s path (``_auto_alpha``), whose short fits
+    only rank the alphas.
+
+    Nocedal and Wright's algorithm 7.5, as L-BFGS-B runs it without bounds:
+    the direction ``d = −H g`` by the two-loop recursion over the last
+    :data:`LBFGS_MEMORY` steps ``s`` and gradient changes ``y`` (from
+    ``H₀ = (sᵀy / yᵀy) I``), then a step ``t`` along d that meets the weak
+    Wolfe conditions (:func:`_wolfe_step`), tried first at t = 1 (at
+    1 / ‖g‖ on the first iteration, as L-BFGS-B does). It stops as
+    :func:`lbfgs` does: after ``max_iter`` iterations; when ``max |g| ≤
+    tol`` (L-BFGS-B's ``gtol``); when an iteration lowers the loss by at
+    most L-BFGS-B's ``ftol`` relative to it; by :class:`Patience` given a
+    finite ``n_iter_no_change``; or when no step along d lowers the loss.
+
+    Why not scipy's: L-BFGS-B keeps its compact form for bounds the path
+    has none of, and that bookkeeping, on one thread and in float64, takes
+    tens of passes over the parameters at each call. On data of a few
+    hundred rows and the path's three folds laid end to end (some 15 000
+    parameters) it cost more than the network's passes themselves
+    (benchmarks/design_measurements.md). Here an iteration is about
+    ``4 · LBFGS_MEMORY`` vector operations, in the path's own dtype.
+
+    ``fun(x)`` is always called with the same array (its views of the
+    weights stay valid, see ``_blocks.Propagation``), and its gradient is
+    copied before the next call. A non-finite loss at the start raises
+    :class:`DivergenceError`; along a line it counts as too long a step.
+    """
+    x = theta.copy()
+    buffer = theta.copy()
+    loss, grad = fun(buffer)
+    loss = float(loss)
+    if not math.isfinite(loss):
+        raise DivergenceError(0, "the loss became non-finite")
+    g = grad.copy()
+    steps, changes, curvatures = [], [], []  # s, y and 1 / sᵀy, oldest first
+    loss_curve, n_evals, converged = [], 1, False
+    finite = n_iter_no_change is not None and np.isfinite(n_iter_no_change)
+    patience = Patience(tol, n_iter_no_change, relative=relative) if finite else None
+    it = 0
+    with blas_on_one_thread(scipy_own_blas()):
+        while it < max_iter and not (converged := bool(np.max(np.abs(g)) <= tol)):
+            d = _two_loop(g, steps, changes, curvatures)
+            gd = dot(g, d)
+            if not (gd < 0 and np.all(np.isfinite(d))):  # not a descent direction
+                steps.clear(), changes.clear(), curvatures.clear()
+                d, gd = -g, -dot(g, g)
+            first = 1.0 if steps else 1.0 / math.sqrt(-gd)
+            found = _wolfe_step(fun, x, d, loss, gd, first, buffer)
+            n_evals += found[3]
+            if found[0] is None:  # no step lowers the loss: as far as it goes
+                break
+            t, new_loss, new_grad = found[:3]
+            it += 1
+            np.copyto(buffer, x)  # the point the line search evaluated, bit for bit
+            add_scaled(buffer, t, d)
+            s = buffer - x
+            x[...] = buffer
+            y = new_grad - g
+            sy = dot(s, y)
+            if sy > np.finfo(x.dtype).eps * dot(y, y):
+                if len(steps) == LBFGS_MEMORY:
+                    steps.pop(0), changes.pop(0), curvatures.pop(0)
+                steps.append(s), changes.append(y), curvatures.append(1.0 / sy)
+            g[...] = new_grad
+            previous, loss = loss, new_loss
+            loss_curve.append(loss)
+            if previous - loss <= _FTOL * max(abs(previous), abs(loss), 1.0):
+                converged = True
+                break
+            if patience is not None and patience.update(loss):
+                converged = True
+                break
+    if not loss_curve:
+        loss_curve.append(loss)
+    return SolverResult(x, it, loss_curve, converged, n_evals=n_evals)
+
+
+#: The (s, y) pairs the path's L-BFGS keeps (L-BFGS-B's default, ``maxcor``).
+LBFGS_MEMORY = 10
+#: L-BFGS-B's default ``ftol``: factr = 10⁷ times float64's machine epsilon.
+_FTOL = 1e7 * np.finfo(np.float64).eps
+#: The weak Wolfe conditions' constants (L-BFGS-B's line search's ftol, gtol).
+_C1, _C2 = 1e-3, 0.9
+
+
+def _two_loop(g, steps, changes, curvatures):
+    """``−H g`` by the L-BFGS two-loop recursion (Nocedal and Wright,
+    algorithm 7.4) over the kept pairs, oldest first."""
+    q = -g
+    coefficients = []
+    for s, y, rho in zip(steps[::-1], changes[::-1], curvatures[::-1]):
+        a = rho * dot(s, q)
+        add_scaled(q, -a, y)
+        coefficients.append(a)
+    if steps:
+        q *= 1.0 / (curvatures[-1] * dot(changes[-1], changes[-1]))
+    for s, y, rho, a in zip(steps, changes, curvatures, coefficients[::-1]):
+        b = rho * dot(y, q)
+        add_scaled(q, a - b, s)
+    return q
+
+
+def _wolfe_step(fun, x, d, loss, gd, t, buffer, max_evals=20):
+    """A step ``t`` along ``d`` from ``x`` that lowers the loss enough
+    (``f(x + t d) ≤ f(x) + c₁ t gᵀd``) and flattens it enough
+    (``∇f(x + t d)ᵀd ≥ c₂ gᵀd``): the weak Wolfe conditions, by bracketing
+    — four times longer while the step is too short, shorter by a
+    quadratic's interpolation while every step tried was too long, then
+    bisecting the bracket.
+    Returns ``(t, loss, grad, evaluations)`` with ``grad`` a copy, or
+    ``(None, None, None, evaluations)`` when ``max_evals`` trials found
+    none (or none that lowered the loss)."""
+    low, high = 0.0, math.inf
+    best = None
+    for n in range(1, max_evals + 1):
+        np.copyto(buffer, x)
+        add_scaled(buffer, t, d)
+        new_loss, grad = fun(buffer)
+        new_loss = float(new_loss)
+        if not new_loss <= loss + _C1 * t * gd:  # too long (or not finite)
+            high = t
+            if low == 0:  # backtracking: to the minimum of the quadratic
+                # through f(0), f'(0) and f(t), kept within [t/10, t/2]
+                curvature = new_loss - loss - gd * t
+                guess = -gd * t * t / (2 * curvature) if curvature > 0 else 0.0
+                t = min(max(guess, 0.1 * t), 0.5 * t)
+                continue
+        else:
+            slope = dot(grad, d)
+            if slope >= _C2 * gd:
+                return t, new_loss, grad.copy(), n
+            low, best = t, (t, new_loss, grad.copy())
+        t = 4.0 * low if high == math.inf else 0.5 * (low + high)
+    if best is None:
+        return None, None, None, max_evals
+    return (*best, max_evals)

@@ -15,7 +15,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sk_twolayer import TwoLayerClassifier, _auto_alpha, _blocks, _problem, _training
 from sk_twolayer import _network as net
-from sk_twolayer._solvers import Patience, SolverResult
+from sk_twolayer._solvers import Patience
 
 DATA = Path(__file__).parent / "data"
 
@@ -537,12 +537,17 @@ def test_an_interrupt_during_the_path_abandons_the_fit(data, monkeypatch, where)
             raise KeyboardInterrupt
 
         monkeypatch.setattr(_auto_alpha._Fold, "loss", interrupted)
-    else:  # inside L-BFGS, which stops and says so
+    else:  # inside the path's L-BFGS, after a few of its evaluations
+        calls = []
+        evaluate = _auto_alpha._Joint.__call__
 
-        def interrupted(fun, theta, **kwargs):
-            return SolverResult(theta, 1, [1.0], interrupted=True)
+        def interrupted(self, theta):
+            calls.append(1)
+            if len(calls) == 5:
+                raise KeyboardInterrupt
+            return evaluate(self, theta)
 
-        monkeypatch.setattr(_auto_alpha, "lbfgs", interrupted)
+        monkeypatch.setattr(_auto_alpha._Joint, "__call__", interrupted)
     with pytest.raises(KeyboardInterrupt):
         clf.fit(X[:80], y[:80])
     for a, b in zip(weights(clf), before[0]):
