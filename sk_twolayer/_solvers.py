@@ -496,8 +496,8 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
             s = buffer - x
             x[...] = buffer
             y = new_grad - g
-            sy = dot(s, y)
-            if sy > np.finfo(x.dtype).eps * dot(y, y):
+            sy, yy = dot(s, y), dot(y, y)
+            if sy > np.finfo(x.dtype).eps * yy and yy > 0:  # a curvature to keep
                 if len(steps) == LBFGS_MEMORY:
                     steps.pop(0), changes.pop(0), curvatures.pop(0)
                 steps.append(s), changes.append(y), curvatures.append(1.0 / sy)
