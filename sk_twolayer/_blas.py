@@ -22,6 +22,7 @@ equations, dispatched to BLAS where it is faster and to NumPy elsewhere
 (thresholds measured in ``benchmarks/design_measurements.md``).
 """
 
+import math
 import os
 import threading
 from collections import Counter
@@ -116,7 +117,8 @@ def dot(x, y):
     each pair of calls took milliseconds instead of microseconds
     (benchmarks/design_measurements.md). In the library held on one
     thread (:func:`blas_on_one_thread`), the sum is also the same whatever
-    numpy's thread count.
+    numpy's thread count. BLAS's float32 dot sums in float32: a sum beyond
+    its range (3.4e38) is taken again in float64.
     """
     if (
         x.dtype == y.dtype
@@ -125,8 +127,19 @@ def dot(x, y):
         and x.flags.c_contiguous
         and y.flags.c_contiguous
     ):
-        return float(blas_function("dot", x.dtype)(x, y))
+        total = float(blas_function("dot", x.dtype)(x, y))
+        if math.isfinite(total) or x.dtype != np.float32:
+            return total
+        return float(blas_function("dot", np.float64)(x.astype(float), y.astype(float)))
     return float(x @ y)
+
+
+def norm(x):
+    """‖x‖₂ by BLAS's nrm2, which scales as it sums (no overflow or
+    underflow of the squares), as a float."""
+    if x.dtype.char in "fd" and x.ndim == 1 and x.flags.c_contiguous:
+        return float(blas_function("nrm2", x.dtype)(x))
+    return float(np.linalg.norm(x))
 
 
 def add_scaled(y, a, x):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 
-from ._blas import add_scaled, blas_on_one_thread, dot, scipy_own_blas
+from ._blas import add_scaled, blas_on_one_thread, dot, norm, scipy_own_blas
 
 
 class DivergenceError(FloatingPointError):
@@ -462,8 +462,9 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
 
     ``fun(x)`` is always called with the same array (its views of the
     weights stay valid, see ``_blocks.Propagation``), and its gradient is
-    copied before the next call. A non-finite loss at the start raises
-    :class:`DivergenceError`; along a line it counts as too long a step.
+    copied before the next call. A non-finite loss or gradient at the start
+    raises :class:`DivergenceError`; along a line either counts as too long
+    a step.
     """
     x = theta.copy()
     buffer = theta.copy()
@@ -472,6 +473,8 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
     if not math.isfinite(loss):
         raise DivergenceError(0, "the loss became non-finite")
     g = grad.copy()
+    if not np.all(np.isfinite(g)):
+        raise DivergenceError(0, "the gradient became non-finite")
     steps, changes, curvatures = [], [], []  # s, y and 1 / sᵀy, oldest first
     loss_curve, n_evals, converged = [], 1, False
     finite = n_iter_no_change is not None and np.isfinite(n_iter_no_change)
@@ -481,10 +484,17 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
         while it < max_iter and not (converged := bool(np.max(np.abs(g)) <= tol)):
             d = _two_loop(g, steps, changes, curvatures)
             gd = dot(g, d)
-            if not (gd < 0 and np.all(np.isfinite(d))):  # not a descent direction
+            if not (-math.inf < gd < 0 and np.all(np.isfinite(d))):  # no descent
                 steps.clear(), changes.clear(), curvatures.clear()
                 d, gd = -g, -dot(g, g)
-            first = 1.0 if steps else 1.0 / math.sqrt(-gd)
+            size = math.sqrt(-gd)  # ‖g‖ when the pairs are gone, as d = −g
+            if not size > 0:  # gᵀg underflowed: ‖g‖ by nrm2, which scales
+                size = norm(g)
+                if size == 0:
+                    converged = True
+                    break
+                gd = -size * size  # (0 when that underflows too: still a descent)
+            first = 1.0 if steps else 1.0 / size
             found = _wolfe_step(fun, x, d, loss, gd, first, buffer)
             n_evals += found[3]
             if found[0] is None:  # no step lowers the loss: as far as it goes
@@ -567,9 +577,12 @@ def _wolfe_step(fun, x, d, loss, gd, t, buffer, max_evals=20):
                 continue
         else:
             slope = dot(grad, d)
-            if slope >= _C2 * gd:
+            if not math.isfinite(slope):  # a gradient that overflowed: too long
+                high = t
+            elif slope >= _C2 * gd:
                 return t, new_loss, grad.copy(), n
-            low, best = t, (t, new_loss, grad.copy())
+            else:
+                low, best = t, (t, new_loss, grad.copy())
         t = 4.0 * low if high == math.inf else 0.5 * (low + high)
     if best is None:
         return None, None, None, max_evals

@@ -110,3 +110,60 @@ def test_the_path_stops_by_the_patience_rule():
     patience = _solvers.Patience(1e-3, 3, relative=True)
     ran_out = [patience.update(loss) for loss in result.loss_curve]
     assert ran_out.index(True) == result.n_iter - 1
+
+
+def test_a_gradient_too_small_for_its_squares_still_descends():
+    """gᵀg underflows to 0 (float32 below about 1e-23) while max |g| > tol = 0:
+    the first step is scaled by BLAS's nrm2 instead, which does not
+    underflow, and no division by zero is left to raise."""
+    for dtype in (np.float32, np.float64):
+        c = 1e-30 if dtype == np.float32 else 1e-170
+
+        def fun(x, c=c):
+            r = x.astype(np.float64) - 1
+            return float(0.5 * c * (r @ r)), (c * r).astype(x.dtype)
+
+        result = path_lbfgs(fun, np.zeros(3, dtype=dtype), max_iter=5, tol=0)
+        assert result.n_iter > 0 and np.all(np.isfinite(result.theta))
+        assert result.loss_curve[-1] < fun(np.zeros(3))[0]
+
+
+def test_float32_gradients_beyond_float32s_squares_still_descend():
+    """‖g‖ above √(float32 max): a float32 dot of g with itself overflows."""
+    c = 1e18
+
+    def fun(x):
+        r = x.astype(np.float64) - 1
+        return float(0.5 * c * (r @ r)), (np.float32(c) * (x - np.float32(1)))
+
+    single = path_lbfgs(fun, np.zeros(1000, dtype=np.float32), max_iter=20, tol=1e-4)
+    double = path_lbfgs(fun, np.zeros(1000), max_iter=20, tol=1e-4)
+    assert single.n_iter > 0
+    np.testing.assert_allclose(single.theta, double.theta, rtol=1e-5)
+
+
+def quadratic(x):
+    return float(np.sum((x - 1.5) ** 2)), 2 * (x - 1.5)
+
+
+def test_a_non_finite_gradient_at_the_start_is_divergence():
+    for bad in (np.nan, np.inf):
+
+        def fun(x, bad=bad):
+            return quadratic(x)[0], np.array([bad, 0.0])
+
+        with pytest.raises(DivergenceError, match="gradient"):
+            path_lbfgs(fun, np.zeros(2), max_iter=5, tol=0)
+
+
+def test_a_non_finite_gradient_along_the_line_is_a_step_too_long():
+    """Beyond x₀ = 1 the loss is finite but its gradient NaN; the run stays
+    where the gradient is finite."""
+
+    def fun(x):
+        loss, grad = quadratic(x)
+        return (loss, np.full_like(x, np.nan)) if x[0] > 1.0 else (loss, grad)
+
+    result = path_lbfgs(fun, np.zeros(2), max_iter=50, tol=1e-8)
+    assert np.all(np.isfinite(fun(result.theta)[1]))
+    assert result.loss_curve[-1] < quadratic(np.zeros(2))[0]
