@@ -33,7 +33,8 @@ mended the regressor's noisy targets — wage, R² 0.18 without the rule.)
 parameters laid end to end (their losses' sum is separable), on the
 package's own L-BFGS (``_solvers.path_lbfgs``): its short fits only rank
 the alphas, and SciPy's L-BFGS-B, which the final fit keeps, spends more
-per call on its bookkeeping than the network's passes cost on small data. On data of at
+per call on its bookkeeping than the network's passes cost on small
+data. On data of at
 most ``PATH_ROWS`` distinct rows the path only ranks alphas, so it computes
 in float32 (for data representable in it), and the model is then fitted
 from its initial weights, as the folds were: it depends on the path only

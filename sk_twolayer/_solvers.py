@@ -487,7 +487,7 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
             if not (-math.inf < gd < 0 and np.all(np.isfinite(d))):  # no descent
                 steps.clear(), changes.clear(), curvatures.clear()
                 d, gd = -g, -dot(g, g)
-            size = math.sqrt(-gd)  # ‖g‖ when the pairs are gone, as d = −g
+            size = math.sqrt(-gd)  # ‖g‖ when no pair is kept (then d = −g)
             if not size > 0:  # gᵀg underflowed: ‖g‖ by nrm2, which scales
                 size = norm(g)
                 if size == 0:
