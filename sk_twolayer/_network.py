@@ -191,6 +191,26 @@ def total_loss(Z2, Y, sample_weight, output):
     return float(losses.sum(dtype=np.float64))
 
 
+def loss_and_output(Z2, Y, sample_weight, output, out=None):
+    """``total_loss(Z2, Y, sample_weight, output)`` and the output
+    ``OUTPUTS[output](Z2, out=out)`` (``out`` may be Z2), bit for bit, at
+    once: for softmax the two share e^{z − max z} and its row sums, which
+    are computed once."""
+    if output != "softmax":
+        loss = total_loss(Z2, Y, sample_weight, output)
+        return loss, OUTPUTS[output](Z2, out=out)
+    yz = (Y * Z2).sum(axis=1)  # before ``out`` (which may be Z2) is written
+    Z_max = Z2.max(axis=1, keepdims=True)
+    E = np.subtract(Z2, Z_max, out=out)
+    np.exp(E, out=E)
+    sums = E.sum(axis=1, keepdims=True)
+    losses = (np.log(sums) + Z_max)[:, 0] - yz  # logsumexp(z) − y·z
+    if sample_weight is not None:
+        losses *= sample_weight
+    E /= sums  #                                  softmax(z)
+    return float(losses.sum(dtype=np.float64)), E
+
+
 # --- the best constant model ------------------------------------------------------
 
 #: A mean target kept this far from 0 and 1 by the logit and the log (the
@@ -376,8 +396,10 @@ def accumulate(
     # Forward propagation: Z1 = X·W1ᵀ + b1, A1 = g(Z1), Z2 = A1·W2ᵀ + b2
     Z2 = A2 if Z2 is None else Z2
     A1, Z2 = forward(X, W1T.T, b1, W2, b2, activation, Z1, Z2, ones)
-    loss = 0.0 if keep_logits else total_loss(Z2, Y, s, output)
-    A2 = OUTPUTS[output](Z2, out=A2)  #               A2 = σ(Z2)
+    if keep_logits:
+        loss, A2 = 0.0, OUTPUTS[output](Z2, out=A2)  #  A2 = σ(Z2)
+    else:  #                                          Σ s ℓ, and A2 = σ(Z2)
+        loss, A2 = loss_and_output(Z2, Y, s, output, out=A2)
 
     # Backward propagation.
     # At the output, the canonical pairs make the error signal simple: for a

@@ -201,6 +201,27 @@ def test_total_loss_is_the_weighted_sum_over_samples(output, weighted):
     assert total == pytest.approx(expected, rel=1e-13)
 
 
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_loss_and_output_are_total_loss_and_the_output_bit_for_bit(
+    output, weighted, dtype, in_place
+):
+    rng = np.random.RandomState(3)
+    Z = (rng.randn(40, 3) * 30).astype(dtype)  # some rows far from 0
+    Y = np.eye(3, dtype=dtype)[rng.randint(3, size=40)]
+    s = rng.uniform(0.1, 3, size=40).astype(dtype) if weighted else None
+    expected_loss = net.total_loss(Z, Y, s, output)
+    expected_output = net.OUTPUTS[output](Z.copy())
+    work = Z.copy()
+    out = work if in_place else np.empty_like(Z)
+    loss, A = net.loss_and_output(work, Y, s, output, out=out)
+    assert A is out
+    assert loss == expected_loss
+    assert_array_equal(A, expected_output)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("n_y", [1, 3])
 def test_blas_helpers_equal_numpy_broadcasts(dtype, n_y, broadcasts):
