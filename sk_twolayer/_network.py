@@ -94,11 +94,49 @@ DERIVATIVES = {
 
 # --- output units -------------------------------------------------------------
 
+#: Rows of k outputs (k > 1) are reduced column by column when there are at
+#: least this many rows per column. NumPy reduces a matrix along its rows with
+#: one inner-loop call a row, whose fixed cost is more than a short row's
+#: arithmetic (its row maximum took 50 µs on 1 000 rows of 7); a column at a
+#: time costs one call a column (benchmarks/design_measurements.md).
+ROWS_PER_COLUMN = 32
+#: NumPy adds a row of fewer than this many numbers from left to right (in its
+#: dtype); longer rows pairwise, in blocks.
+SEQUENTIAL_SUM = 8
+
+
+def _by_columns(Z):
+    m, k = Z.shape
+    return k > 1 and m >= ROWS_PER_COLUMN * k
+
+
+def row_max(Z):
+    """max_k Z_k of each row, as a column (m × 1): the maximum is exact, so
+    it is the same number whichever way it is taken."""
+    if not _by_columns(Z):
+        return Z.max(axis=1, keepdims=True)
+    out = np.maximum(Z[:, :1], Z[:, 1:2])
+    for k in range(2, Z.shape[1]):
+        np.maximum(out, Z[:, k : k + 1], out=out)
+    return out
+
+
+def row_sum(Z):
+    """Σ_k Z_k of each row, as a column (m × 1): ``Z.sum(axis=1,
+    keepdims=True)`` bit for bit. A row shorter than ``SEQUENTIAL_SUM`` is
+    added from left to right, as NumPy adds it, a column at a time."""
+    if not (_by_columns(Z) and Z.shape[1] < SEQUENTIAL_SUM):
+        return Z.sum(axis=1, keepdims=True)
+    out = Z[:, :1] + Z[:, 1:2]
+    for k in range(2, Z.shape[1]):
+        out += Z[:, k : k + 1]
+    return out
+
 
 def log_sum_exp(Z):
     """log Σ_k e^{Z_k} along the rows, shifted by the row maximum (no overflow)."""
-    Z_max = Z.max(axis=1, keepdims=True)
-    return np.log(np.exp(Z - Z_max).sum(axis=1, keepdims=True)) + Z_max
+    Z_max = row_max(Z)
+    return np.log(row_sum(np.exp(Z - Z_max))) + Z_max
 
 
 def softmax(Z, out=None):
@@ -106,9 +144,9 @@ def softmax(Z, out=None):
     divided by its row sum: no overflow, and each row sums to 1 to a few
     units of rounding whatever the logits' size (exp(z − logsumexp(z)) is
     off by the rounding of z itself: 1e-5 in float32 at |z| ≈ 250)."""
-    E = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+    E = np.subtract(Z, row_max(Z), out=out)
     np.exp(E, out=E)
-    E /= E.sum(axis=1, keepdims=True)
+    E /= row_sum(E)
     return E
 
 
@@ -146,20 +184,20 @@ def softplus(Z, out=None):
 def sigmoid_cross_entropy(Z2, Y):
     """−[y log σ(z) + (1 − y) log(1 − σ(z))] = log(1 + e^z) − y z, summed
     over the sigmoid units: exact, and finite for any finite z."""
-    return (softplus(Z2) - Y * Z2).sum(axis=1)
+    return row_sum(softplus(Z2) - Y * Z2)[:, 0]
 
 
 def softmax_cross_entropy(Z2, Y):
     """−Σ_k y_k log softmax(z)_k = logsumexp(z) − y·z: exact, and finite for
     any finite z."""
-    return log_sum_exp(Z2)[:, 0] - (Y * Z2).sum(axis=1)
+    return log_sum_exp(Z2)[:, 0] - row_sum(Y * Z2)[:, 0]
 
 
 def squared_error(Z2, Y):
     """½ ‖a − y‖² = ½ Σ_k (z_k − y_k)², the identity unit's loss (a = z)."""
     D = np.subtract(Z2, Y)
     np.square(D, out=D)
-    return 0.5 * D.sum(axis=1)
+    return 0.5 * row_sum(D)[:, 0]
 
 
 #: The loss each output unit is trained on. The pairs are canonical:
@@ -199,11 +237,11 @@ def loss_and_output(Z2, Y, sample_weight, output, out=None):
     if output != "softmax":
         loss = total_loss(Z2, Y, sample_weight, output)
         return loss, OUTPUTS[output](Z2, out=out)
-    yz = (Y * Z2).sum(axis=1)  # before ``out`` (which may be Z2) is written
-    Z_max = Z2.max(axis=1, keepdims=True)
+    yz = row_sum(Y * Z2)[:, 0]  # before ``out`` (which may be Z2) is written
+    Z_max = row_max(Z2)
     E = np.subtract(Z2, Z_max, out=out)
     np.exp(E, out=E)
-    sums = E.sum(axis=1, keepdims=True)
+    sums = row_sum(E)
     losses = (np.log(sums) + Z_max)[:, 0] - yz  # logsumexp(z) − y·z
     if sample_weight is not None:
         losses *= sample_weight

@@ -476,15 +476,16 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
     if not np.all(np.isfinite(g)):
         raise DivergenceError(0, "the gradient became non-finite")
     steps, changes, curvatures = [], [], []  # s, y and 1 / sᵀy, oldest first
+    last_yy = None  # yᵀy of the newest pair, which scales H₀
     loss_curve, n_evals, converged = [], 1, False
     finite = n_iter_no_change is not None and np.isfinite(n_iter_no_change)
     patience = Patience(tol, n_iter_no_change, relative=relative) if finite else None
     it = 0
     with blas_on_one_thread(scipy_own_blas()):
         while it < max_iter and not (converged := bool(np.max(np.abs(g)) <= tol)):
-            d = _two_loop(g, steps, changes, curvatures)
+            d = _two_loop(g, steps, changes, curvatures, last_yy)
             gd = dot(g, d)
-            if not (-math.inf < gd < 0 and np.all(np.isfinite(d))):  # no descent
+            if not -math.inf < gd < 0:  # no descent (a non-finite d: gᵀd too)
                 steps.clear(), changes.clear(), curvatures.clear()
                 d, gd = -g, -dot(g, g)
             size = math.sqrt(-gd)  # ‖g‖ when no pair is kept (then d = −g)
@@ -499,10 +500,11 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
             n_evals += found[3]
             if found[0] is None:  # no step lowers the loss: as far as it goes
                 break
-            t, new_loss, new_grad = found[:3]
+            t, new_loss, new_grad, _, last = found
             it += 1
-            np.copyto(buffer, x)  # the point the line search evaluated, bit for bit
-            add_scaled(buffer, t, d)
+            if not last:  # the point the line search evaluated, bit for bit
+                np.copyto(buffer, x)
+                add_scaled(buffer, t, d)
             s = buffer - x
             x[...] = buffer
             y = new_grad - g
@@ -511,6 +513,7 @@ def path_lbfgs(fun, theta, *, max_iter, tol, n_iter_no_change=None, relative=Tru
                 if len(steps) == LBFGS_MEMORY:
                     steps.pop(0), changes.pop(0), curvatures.pop(0)
                 steps.append(s), changes.append(y), curvatures.append(1.0 / sy)
+                last_yy = yy
             g[...] = new_grad
             previous, loss = loss, new_loss
             loss_curve.append(loss)
@@ -533,9 +536,10 @@ _FTOL = 1e7 * np.finfo(np.float64).eps
 _C1, _C2 = 1e-3, 0.9
 
 
-def _two_loop(g, steps, changes, curvatures):
+def _two_loop(g, steps, changes, curvatures, last_yy):
     """``−H g`` by the L-BFGS two-loop recursion (Nocedal and Wright,
-    algorithm 7.4) over the kept pairs, oldest first."""
+    algorithm 7.4) over the kept pairs, oldest first; ``last_yy`` is the
+    newest pair's yᵀy."""
     q = -g
     coefficients = []
     for s, y, rho in zip(steps[::-1], changes[::-1], curvatures[::-1]):
@@ -543,7 +547,7 @@ def _two_loop(g, steps, changes, curvatures):
         add_scaled(q, -a, y)
         coefficients.append(a)
     if steps:
-        q *= 1.0 / (curvatures[-1] * dot(changes[-1], changes[-1]))
+        q *= 1.0 / (curvatures[-1] * last_yy)
     for s, y, rho, a in zip(steps, changes, curvatures, coefficients[::-1]):
         b = rho * dot(y, q)
         add_scaled(q, a - b, s)
@@ -557,9 +561,10 @@ def _wolfe_step(fun, x, d, loss, gd, t, buffer, max_evals=20):
     — four times longer while the step is too short, shorter by a
     quadratic's interpolation while every step tried was too long, then
     bisecting the bracket.
-    Returns ``(t, loss, grad, evaluations)`` with ``grad`` a copy, or
-    ``(None, None, None, evaluations)`` when ``max_evals`` trials found
-    none (or none that lowered the loss)."""
+    Returns ``(t, loss, grad, evaluations, last)`` with ``grad`` a copy and
+    ``last`` whether ``buffer`` still holds ``x + t d`` (the step was the
+    last one tried), or ``(None, None, None, evaluations, False)`` when
+    ``max_evals`` trials found none (or none that lowered the loss)."""
     low, high = 0.0, math.inf
     best = None
     for n in range(1, max_evals + 1):
@@ -580,10 +585,10 @@ def _wolfe_step(fun, x, d, loss, gd, t, buffer, max_evals=20):
             if not math.isfinite(slope):  # a gradient that overflowed: too long
                 high = t
             elif slope >= _C2 * gd:
-                return t, new_loss, grad.copy(), n
+                return t, new_loss, grad.copy(), n, True
             else:
                 low, best = t, (t, new_loss, grad.copy())
         t = 4.0 * low if high == math.inf else 0.5 * (low + high)
     if best is None:
-        return None, None, None, max_evals
-    return (*best, max_evals)
+        return None, None, None, max_evals, False
+    return (*best, max_evals, False)

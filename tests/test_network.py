@@ -201,17 +201,33 @@ def test_total_loss_is_the_weighted_sum_over_samples(output, weighted):
     assert total == pytest.approx(expected, rel=1e-13)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("k", [1, 2, 3, 7, 8, 12])
+@pytest.mark.parametrize("m", [10, 500])
+def test_row_max_and_row_sum_are_numpys_bit_for_bit(dtype, k, m):
+    """Short rows are reduced a column at a time (cheaper than NumPy's
+    reduction along rows): the same numbers, to the last bit."""
+    rng = np.random.RandomState(k)
+    Z = (rng.rand(m, k) * np.exp(rng.randn(m, k) * 4)).astype(dtype)
+    Z[::7] *= -1
+    assert_array_equal(net.row_sum(Z), Z.sum(axis=1, keepdims=True))
+    Z[1, 0], Z[2, -1], Z[3, 0] = np.nan, np.inf, -np.inf
+    assert_array_equal(net.row_max(Z), Z.max(axis=1, keepdims=True))
+    assert net.row_max(Z).dtype == net.row_sum(Z).dtype == dtype
+
+
 @pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("in_place", [False, True])
+@pytest.mark.parametrize("n_y", [2, 3, 7, 8, 12])
 def test_loss_and_output_are_total_loss_and_the_output_bit_for_bit(
-    output, weighted, dtype, in_place
+    output, weighted, dtype, in_place, n_y
 ):
     rng = np.random.RandomState(3)
-    Z = (rng.randn(40, 3) * 30).astype(dtype)  # some rows far from 0
-    Y = np.eye(3, dtype=dtype)[rng.randint(3, size=40)]
-    s = rng.uniform(0.1, 3, size=40).astype(dtype) if weighted else None
+    Z = (rng.randn(500, n_y) * 30).astype(dtype)  # some rows far from 0
+    Y = np.eye(n_y, dtype=dtype)[rng.randint(n_y, size=500)]
+    s = rng.uniform(0.1, 3, size=500).astype(dtype) if weighted else None
     expected_loss = net.total_loss(Z, Y, s, output)
     expected_output = net.OUTPUTS[output](Z.copy())
     work = Z.copy()

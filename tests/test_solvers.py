@@ -5,7 +5,7 @@ through the estimator, in test_classifier.py and test_stochastic.py.)"""
 import numpy as np
 import pytest
 
-from sk_twolayer import _solvers
+from sk_twolayer import _blas, _solvers
 from sk_twolayer._solvers import DivergenceError, lbfgs, path_lbfgs
 
 
@@ -92,13 +92,24 @@ def test_the_line_search_returns_a_step_meeting_both_wolfe_conditions():
     d = -grad
     gd = float(grad @ d)
     for first in (1e-6, 1.0, 1e3):  # too short, about right, too long
-        t, new_loss, new_grad, evals = _solvers._wolfe_step(
-            rosenbrock, x, d, loss, gd, first, np.empty(2)
+        buffer = np.empty(2)
+        t, new_loss, new_grad, evals, last = _solvers._wolfe_step(
+            rosenbrock, x, d, loss, gd, first, buffer
         )
         assert new_loss <= loss + _solvers._C1 * t * gd
         assert new_grad @ d >= _solvers._C2 * gd
         np.testing.assert_allclose(new_loss, rosenbrock(x + t * d)[0])
         assert evals >= 1
+        if last:  # the buffer holds the step's point, as the solver computes it
+            expected = x.copy()
+            _blas.add_scaled(expected, t, d)
+            np.testing.assert_array_equal(buffer, expected)
+    # Out of evaluations with only a too-short step in hand: that step is
+    # returned, and the buffer (which may hold a later trial) is not its point.
+    t, *_, last = _solvers._wolfe_step(
+        rosenbrock, x, d, loss, gd, 1e-6, np.empty(2), max_evals=1
+    )
+    assert t == 1e-6 and not last
 
 
 def test_the_path_stops_by_the_patience_rule():
