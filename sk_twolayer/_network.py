@@ -133,10 +133,19 @@ def row_sum(Z):
     return out
 
 
+def shifted_exp(Z, out=None):
+    """e^{z − max z} of each row (into ``out``, which may be Z), the row
+    maxima and the rows' sums of it: what softmax and log-sum-exp share."""
+    Z_max = row_max(Z)
+    E = np.subtract(Z, Z_max, out=out)
+    np.exp(E, out=E)
+    return E, Z_max, row_sum(E)
+
+
 def log_sum_exp(Z):
     """log Σ_k e^{Z_k} along the rows, shifted by the row maximum (no overflow)."""
-    Z_max = row_max(Z)
-    return np.log(row_sum(np.exp(Z - Z_max))) + Z_max
+    _, Z_max, sums = shifted_exp(Z)
+    return np.log(sums) + Z_max
 
 
 def softmax(Z, out=None):
@@ -144,9 +153,8 @@ def softmax(Z, out=None):
     divided by its row sum: no overflow, and each row sums to 1 to a few
     units of rounding whatever the logits' size (exp(z − logsumexp(z)) is
     off by the rounding of z itself: 1e-5 in float32 at |z| ≈ 250)."""
-    E = np.subtract(Z, row_max(Z), out=out)
-    np.exp(E, out=E)
-    E /= row_sum(E)
+    E, _, sums = shifted_exp(Z, out=out)
+    E /= sums
     return E
 
 
@@ -238,10 +246,7 @@ def loss_and_output(Z2, Y, sample_weight, output, out=None):
         loss = total_loss(Z2, Y, sample_weight, output)
         return loss, OUTPUTS[output](Z2, out=out)
     yz = row_sum(Y * Z2)[:, 0]  # before ``out`` (which may be Z2) is written
-    Z_max = row_max(Z2)
-    E = np.subtract(Z2, Z_max, out=out)
-    np.exp(E, out=E)
-    sums = row_sum(E)
+    E, Z_max, sums = shifted_exp(Z2, out=out)
     losses = (np.log(sums) + Z_max)[:, 0] - yz  # logsumexp(z) − y·z
     if sample_weight is not None:
         losses *= sample_weight
