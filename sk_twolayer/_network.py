@@ -97,8 +97,8 @@ DERIVATIVES = {
 #: Rows of k outputs (k > 1) are reduced column by column when there are at
 #: least this many rows per column. NumPy reduces a matrix along its rows with
 #: one inner-loop call a row, whose fixed cost is more than a short row's
-#: arithmetic (its row maximum took 50 µs on 1 000 rows of 7); a column at a
-#: time costs one call a column (benchmarks/design_measurements.md).
+#: arithmetic; a column at a time costs one call a column (the timings are in
+#: benchmarks/design_measurements.md).
 ROWS_PER_COLUMN = 32
 #: NumPy adds a row of fewer than this many numbers from left to right (in its
 #: dtype); longer rows pairwise, in blocks.
