@@ -231,7 +231,12 @@ def total_loss(Z2, Y, sample_weight, output):
     apart over 131 072 rows, nearly cancel (7e-4 relative error in the loss,
     3e-6 this way).
     """
-    losses = sample_loss(Z2, Y, output)
+    return weighted_sum(sample_loss(Z2, Y, output), sample_weight)
+
+
+def weighted_sum(losses, sample_weight):
+    """Σ_i s_i · ℓ_i of the samples' losses (weighted in place), summed in
+    float64 (see :func:`total_loss`)."""
     if sample_weight is not None:
         losses *= sample_weight
     return float(losses.sum(dtype=np.float64))
@@ -248,10 +253,8 @@ def loss_and_output(Z2, Y, sample_weight, output, out=None):
     yz = row_sum(Y * Z2)[:, 0]  # before ``out`` (which may be Z2) is written
     E, Z_max, sums = shifted_exp(Z2, out=out)
     losses = (np.log(sums) + Z_max)[:, 0] - yz  # logsumexp(z) − y·z
-    if sample_weight is not None:
-        losses *= sample_weight
     E /= sums  #                                  softmax(z)
-    return float(losses.sum(dtype=np.float64)), E
+    return weighted_sum(losses, sample_weight), E
 
 
 # --- the best constant model ------------------------------------------------------

@@ -562,9 +562,10 @@ def _wolfe_step(fun, x, d, loss, gd, t, buffer, max_evals=20):
     quadratic's interpolation while every step tried was too long, then
     bisecting the bracket.
     Returns ``(t, loss, grad, evaluations, last)`` with ``grad`` a copy and
-    ``last`` whether ``buffer`` still holds ``x + t d`` (the step was the
-    last one tried), or ``(None, None, None, evaluations, False)`` when
-    ``max_evals`` trials found none (or none that lowered the loss)."""
+    ``last`` True when ``buffer`` holds ``x + t d`` (the step accepted was
+    the last one tried; False says nothing of the buffer), or ``(None,
+    None, None, evaluations, False)`` when ``max_evals`` trials found none
+    (or none that lowered the loss)."""
     low, high = 0.0, math.inf
     best = None
     for n in range(1, max_evals + 1):
