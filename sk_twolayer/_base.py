@@ -185,6 +185,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             functools.partial(self._start_report, given, targets),
         )
         self._store(run, rng, carry_on, targets)
+        self._after_training(X, targets, partial)
         run.monitor.finish()
         if not partial:
             warn_about(config, run.result, type(self).__name__)
@@ -222,6 +223,10 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
 
     def _check_partial_call(self, fitted, classes):
         """Raise if partial_fit cannot run with these arguments (a hook)."""
+
+    def _after_training(self, X, targets, partial):
+        """Keep what the model needs beyond its weights, from the training
+        rows X and their ``targets`` (a hook: the regressor's posterior)."""
 
     def _targets(self, X, y, sample_weight, warm, classes, partial):
         """Encode y as a ``_targets.Targets`` and store what describes it

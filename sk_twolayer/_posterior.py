@@ -1,0 +1,340 @@
+"""How sure is the network: the posterior that weight decay implies.
+
+The loss the network is trained on, ``(Σ s ‖A2 − Y‖² + α ‖W‖²) / 2m``, is
+(up to 1/m) the negative log posterior of a Bayesian network whose targets
+carry Gaussian noise of variance σ² and whose weights have a Gaussian prior
+of precision α/σ² (biases: a flat prior)::
+
+    −log p(θ | data) = [½ Σ_i s_i ‖f(x_i) − y_i‖² + ½ α ‖W‖²] / σ² + const
+
+so the fitted weights are the posterior's mode. Linearising the network at
+them, f(x; θ) ≈ f(x; θ̂) + J(x)·(θ − θ̂), makes the posterior Gaussian
+(MacKay, "A practical Bayesian framework for backpropagation networks",
+1992; the Laplace approximation), with covariance
+
+    Σ = σ² (G + α D)⁻¹,    G = Σ_i s_i J(x_i)ᵀ J(x_i)
+
+where G is the loss's generalised Gauss–Newton curvature and D is 1 on the
+weights, 0 on the biases. The predictive variance of a new point is the
+noise plus the weights' uncertainty carried to the output::
+
+    var y(x) = σ² + σ² J(x) (G + α D)⁻¹ J(x)ᵀ
+
+and σ² comes from the training residuals over their degrees of freedom,
+``σ² = Σ s r² / (m − γ)``, γ = tr(G (G + α D)⁻¹) being the number of
+parameters the data determine (MacKay's "well-determined parameters").
+
+**J(x) is the backward pass.** A row of J is ∂f_k(x)/∂θ, which is what the
+course's backward pass computes when the output error is 1 on output k and
+0 elsewhere (``dZ2 = e_k`` instead of ``A2 − Y``)::
+
+    dZ2 = e_k
+    dW2 = dZ2ᵀ·A1  = e_k ⊗ A1         db2 = e_k
+    dZ1 = dZ2·W2 ∗ g′(Z1) = W2_k ∗ g′(Z1)
+    dW1 = dZ1ᵀ·X   = dZ1 ⊗ X          db1 = dZ1
+
+Two ways of holding G + α D (``KINDS``), chosen by the number of parameters
+P (:func:`choose_kind`):
+
+- ``"full"``: the P × P matrix itself, by its Cholesky factor: exact (the
+  Gauss–Newton curvature is the Hessian of the loss where the residuals are
+  zero) for P² memory and m P² work, so for small networks on few features.
+- ``"kfac"``: one block per layer (no covariance between the layers). The
+  output layer's block is exact: for output k it is ``C = Σ s Ã Ãᵀ`` with
+  Ã = [A1, 1], the Bayesian linear regression of the targets on the hidden
+  units. The hidden layer's block Σ_i s_i (dZ1_i dZ1_iᵀ) ⊗ (X̃_i X̃_iᵀ),
+  X̃ = [X, 1], is approximated by the Kronecker product of its two factors'
+  means (Martens and Grosse's K-FAC, 2015), ``A ⊗ B`` with
+  ``A = Σ s dZ1 dZ1ᵀ / m`` and ``B = Σ s X̃ X̃ᵀ``, whose inverse plus
+  α I comes from the two factors' eigenvectors: memory n_h² + n_x², for any
+  width. B's eigenvectors are taken from the rows' span (the same
+  ``RowSpace`` argument as training's): a direction of x that no training
+  row has is not seen by the data, so it keeps the prior's variance.
+
+Everything here is in the units the network is trained in (the standardized
+targets); the estimator multiplies the std by y's scale. Functions of
+arrays: nothing here knows scikit-learn.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy import linalg
+
+from . import _network as net
+from ._blas import blas_on_one_thread
+
+KINDS = ("full", "kfac")
+
+#: The exact curvature is kept while it has at most this many parameters:
+#: its m·P² products and P³/3 factorisation then cost about what the
+#: training passes of a default fit do (benchmarks/uncertainty.md).
+FULL_MAX_PARAMS = 1024
+
+#: Rows of X whose Jacobian rows are formed at a time (memory rows × P).
+JACOBIAN_FLOATS = 1 << 21
+
+
+class Posterior:
+    """The fitted posterior: what ``predict(X, return_std=True)`` needs.
+
+    Plain arrays (they are part of the model: pickle and skops keep them):
+    ``kind`` (one of ``KINDS``), ``noise`` (σ_k² of each output, in the
+    trained units), ``pooled`` (σ², the noise of the shared posterior),
+    ``gamma`` (the well-determined parameters γ), ``alpha`` and the
+    factors of the kind (``factors``, a dict of arrays).
+    """
+
+    def __init__(self, kind, noise, pooled, gamma, alpha, factors):
+        self.kind = kind
+        self.noise = noise
+        self.pooled = pooled
+        self.gamma = gamma
+        self.alpha = alpha
+        self.factors = factors
+
+
+def choose_kind(n_x, n_h, n_y):
+    """``"full"`` for networks of at most ``FULL_MAX_PARAMS`` parameters,
+    else ``"kfac"``."""
+    n_params = n_h * (n_x + 1) + n_y * (n_h + 1)
+    return "full" if n_params <= FULL_MAX_PARAMS else "kfac"
+
+
+# --- the hidden layer and the backward pass from each output ----------------
+
+
+def hidden(X, W1, b1, activation):
+    """A1 = g(X·W1ᵀ + b1) and g′(Z1), written in terms of A1 (float64)."""
+    Z1 = _dense(X) @ W1.T + b1
+    A1 = net.ACTIVATIONS[activation](Z1)
+    return A1, net.DERIVATIVES[activation](A1.copy())
+
+
+def jacobian_rows(X, A1, dA1, W2, k):
+    """∂f_k/∂θ of each row of X (rows × P), θ laid out as
+    ``[W1 | b1]`` row by row, then ``[W2 | b2]``: the backward pass with
+    dZ2 = e_k (see the module text)."""
+    m, (n_y, n_h) = X.shape[0], W2.shape
+    dZ1 = W2[k] * dA1  #                          dZ1 = e_k·W2 ∗ g′(Z1)
+    X1 = _with_ones(X)
+    dW1 = dZ1[:, :, None] * X1[:, None, :]  #     [dW1 | db1] = dZ1 ⊗ [X, 1]
+    dW2 = np.zeros((m, n_y, n_h + 1))
+    dW2[:, k] = _with_ones(A1)  #                 [dW2 | db2] = e_k ⊗ [A1, 1]
+    return np.concatenate([dW1.reshape(m, -1), dW2.reshape(m, -1)], axis=1)
+
+
+def weight_mask(n_x, n_h, n_y):
+    """D: 1 on the weights, 0 on the biases, in ``jacobian_rows``' layout."""
+    first = np.ones((n_h, n_x + 1))
+    first[:, -1] = 0
+    second = np.ones((n_y, n_h + 1))
+    second[:, -1] = 0
+    return np.concatenate([first.ravel(), second.ravel()])
+
+
+# --- fit --------------------------------------------------------------------
+
+
+def fit(X, Y, sample_weight, params, alpha, activation, kind=None):
+    """The posterior of the network ``params = (W1, b1, W2, b2)`` (trained
+    units) on its training rows X, Y (sample weights: None for all 1) with
+    the L2 strength ``alpha``. ``kind`` None: :func:`choose_kind`.
+
+    BLAS runs on one thread: the products here are of a few hundred
+    columns, where a second thread costs more in waiting than it saves
+    (and far more on a busy machine)."""
+    with blas_on_one_thread():
+        return _fit(X, Y, sample_weight, params, alpha, activation, kind)
+
+
+def _fit(X, Y, sample_weight, params, alpha, activation, kind):
+    W1, b1, W2, b2 = (np.asarray(p, dtype=np.float64) for p in params)
+    (n_h, n_x), n_y = W1.shape, W2.shape[0]
+    kind = kind or choose_kind(n_x, n_h, n_y)
+    s = (
+        np.ones(X.shape[0])
+        if sample_weight is None
+        else np.asarray(sample_weight, dtype=np.float64)
+    )
+    m = s.sum()
+    A1, dA1 = hidden(X, W1, b1, activation)
+    residual = A1 @ W2.T + b2 - np.asarray(Y, dtype=np.float64)
+    sum_sq = s @ np.square(residual)  # Σ s r_k² of each output
+    if kind == "full":
+        factors, gamma = _fit_full(X, A1, dA1, W2, s, alpha)
+    else:
+        factors, gamma = _fit_kfac(X, A1, dA1, W2, s, m, alpha)
+    # Each output's share of γ; at least one degree of freedom is left.
+    free = np.maximum(m - gamma / n_y, min(1.0, m))
+    noise = sum_sq / free
+    pooled = float(sum_sq.sum() / max(n_y * m - gamma, min(1.0, n_y * m)))
+    return Posterior(kind, noise, pooled, float(gamma), float(alpha), factors)
+
+
+def gauss_newton(X, A1, dA1, W2, s):
+    """G = Σ_i s_i Σ_k J_k(x_i)ᵀ J_k(x_i), P × P in ``jacobian_rows``'
+    layout, its rows of J formed a block at a time."""
+    n_y, n_h = W2.shape
+    n_params = n_h * (X.shape[1] + 1) + n_y * (n_h + 1)
+    G = np.zeros((n_params, n_params))
+    rows = max(1, JACOBIAN_FLOATS // n_params)
+    root = np.sqrt(s)
+    for a in range(0, X.shape[0], rows):
+        b = min(a + rows, X.shape[0])
+        for k in range(n_y):
+            J = jacobian_rows(X[a:b], A1[a:b], dA1[a:b], W2, k)
+            J *= root[a:b, None]
+            G = linalg.blas.dsyrk(1.0, J, beta=1.0, c=G, trans=1, overwrite_c=True)
+    return np.triu(G) + np.triu(G, 1).T  # syrk fills the upper triangle
+
+
+def _fit_full(X, A1, dA1, W2, s, alpha):
+    """The inverse of G + α D's Cholesky factor, and γ."""
+    n_y, n_h = W2.shape
+    D = weight_mask(X.shape[1], n_h, n_y)
+    n_params = D.size
+    H = gauss_newton(X, A1, dA1, W2, s) + np.diag(alpha * D)
+    L = _cholesky(H)
+    # (G + αD)⁻¹ = L⁻ᵀ L⁻¹; γ = tr(G H⁻¹) = P − α Σ_w (H⁻¹)_ww
+    L_inv = linalg.solve_triangular(L, np.eye(n_params), lower=True)
+    gamma = n_params - alpha * (D @ np.square(L_inv).sum(axis=0))
+    return {"L_inv": L_inv}, gamma
+
+
+def _cholesky(H):
+    """The lower Cholesky factor of the symmetric H ⪰ 0; where H is
+    singular (α = 0 and directions the data do not see) a jitter of a
+    relative 1e-10 of its largest diagonal, doubling until it factors."""
+    jitter = 0.0
+    top = max(float(np.max(np.diag(H))), 1.0)
+    while True:
+        try:
+            return linalg.cholesky(
+                H + jitter * np.eye(H.shape[0]), lower=True, check_finite=False
+            )
+        except linalg.LinAlgError:
+            jitter = max(2 * jitter, 1e-10 * top)
+
+
+def _fit_kfac(X, A1, dA1, W2, s, m, alpha):
+    """The two layers' factors (see the module text), and γ."""
+    n_y, n_h = W2.shape
+    # The output layer, exact: C = Σ s Ã Ãᵀ, Ã = [A1, 1], plus α on W2.
+    A1t = _with_ones(A1)
+    C = (A1t * s[:, None]).T @ A1t
+    D2 = np.append(np.ones(n_h), 0.0)
+    L2_inv = linalg.solve_triangular(
+        _cholesky(C + np.diag(alpha * D2)), np.eye(n_h + 1), lower=True
+    )
+    gamma = n_y * (n_h + 1 - alpha * (D2 @ np.square(L2_inv).sum(axis=0)))
+    # The hidden layer: A = Σ_i s_i Σ_k dZ1_ik dZ1_ikᵀ / m, where
+    # dZ1_ik = W2_k ∗ g′_i, so that Σ_k dZ1 dZ1ᵀ = (g′ g′ᵀ) ∗ (W2ᵀ W2).
+    A = ((dA1 * s[:, None]).T @ dA1) * (W2.T @ W2) / m
+    lam_a, Q_a = np.linalg.eigh(A)
+    lam_a = np.maximum(lam_a, 0.0)
+    lam_b, Q_b = _row_span_eigen(X, s)
+    product = lam_a[:, None] * lam_b[None, :]
+    gamma += float((product / (product + alpha)).sum()) if alpha > 0 else 0.0
+    if alpha == 0:  # every direction the data see is determined
+        gamma += float(np.count_nonzero(product > 0))
+    factors = {
+        "L2_inv": L2_inv,
+        "Q_a": Q_a,
+        "lam_a": lam_a,
+        "Q_b": Q_b,
+        "lam_b": lam_b,
+    }
+    return factors, gamma
+
+
+def _row_span_eigen(X, s):
+    """Eigenvalues and eigenvectors (columns) of B = Σ s X̃ X̃ᵀ, X̃ = [X, 1],
+    on the span of the rows: r = min(rows, columns + 1) of them, from the
+    smaller of B and the rows' Gram matrix."""
+    n, d = X.shape[0], X.shape[1] + 1
+    if d <= n:
+        if sp.issparse(X):
+            Xs = sp.hstack([X, np.ones((n, 1))], format="csr")
+            B = (Xs.T @ sp.diags(s) @ Xs).toarray()
+        else:
+            X1 = _with_ones(X)
+            B = (X1 * s[:, None]).T @ X1
+        lam, Q = np.linalg.eigh(B)
+        return np.maximum(lam, 0.0), Q
+    # More columns than rows: B = Vᵀ V with V = √s X̃ (n × d); V Vᵀ = U Λ Uᵀ
+    # gives B's eigenvectors with nonzero eigenvalues, Vᵀ U Λ^(-1/2).
+    V = _with_ones(X) * np.sqrt(s)[:, None]
+    lam, U = np.linalg.eigh(V @ V.T)
+    keep = lam > lam.max(initial=0.0) * d * np.finfo(np.float64).eps
+    lam, U = lam[keep], U[:, keep]
+    return lam, (V.T @ U) / np.sqrt(lam)
+
+
+# --- predict -----------------------------------------------------------------
+
+
+def variance(posterior, X, params, activation, rows=None):
+    """The predictive variance of each row of X and output (rows × n_y), in
+    the trained units: σ_k² + σ² J_k(x) (G + α D)⁻¹ J_k(x)ᵀ (BLAS on one
+    thread, as in :func:`fit`)."""
+    with blas_on_one_thread():
+        return _variance(posterior, X, params, activation, rows)
+
+
+def _variance(posterior, X, params, activation, rows):
+    W1, b1, W2, b2 = (np.asarray(p, dtype=np.float64) for p in params)
+    n, n_y = X.shape[0], W2.shape[0]
+    out = np.empty((n, n_y))
+    if rows is None:
+        n_params = W1.shape[0] * (W1.shape[1] + 1) + n_y * (W2.shape[1] + 1)
+        rows = max(1, JACOBIAN_FLOATS // n_params)
+    for a in range(0, n, rows):
+        b = min(a + rows, n)
+        A1, dA1 = hidden(X[a:b], W1, b1, activation)
+        out[a:b] = _epistemic(posterior, X[a:b], A1, dA1, W2)
+    out *= posterior.pooled
+    out += posterior.noise
+    return out
+
+
+def _epistemic(posterior, X, A1, dA1, W2):
+    """J_k(x) (G + α D)⁻¹ J_k(x)ᵀ of each row and output."""
+    f, alpha = posterior.factors, posterior.alpha
+    n_y = W2.shape[0]
+    out = np.empty((X.shape[0], n_y))
+    if posterior.kind == "full":
+        for k in range(n_y):
+            J = jacobian_rows(X, A1, dA1, W2, k)
+            out[:, k] = np.square(J @ f["L_inv"].T).sum(axis=1)
+        return out
+    # The output layer: Ã (C + α D)⁻¹ Ãᵀ, the same for every output.
+    second = np.square(_with_ones(A1) @ f["L2_inv"].T).sum(axis=1)
+    # The hidden layer, in the factors' eigenvectors:
+    # Σ_ij (Q_aᵀ dZ1)_i² (Q_bᵀ x̃)_j² / (λa_i λb_j + α), plus the prior's
+    # variance 1/α on the part of x̃ outside the rows' span.
+    X1 = _with_ones(X)
+    V = np.square(X1 @ f["Q_b"])
+    outside = np.maximum(np.square(X1).sum(axis=1) - V.sum(axis=1), 0.0)
+    product = f["lam_a"][:, None] * f["lam_b"][None, :]
+    with np.errstate(divide="ignore"):
+        M = np.where(product + alpha > 0, 1 / (product + alpha), 0.0)
+    for k in range(n_y):
+        U = np.square((W2[k] * dA1) @ f["Q_a"])
+        first = ((U @ M) * V).sum(axis=1)
+        if alpha > 0:
+            first += U.sum(axis=1) * outside / alpha
+        out[:, k] = first + second
+    return out
+
+
+# --- helpers ----------------------------------------------------------------
+
+
+def _dense(X):
+    return np.asarray(X.toarray() if sp.issparse(X) else X, dtype=np.float64)
+
+
+def _with_ones(X):
+    """[X, 1] as a dense float64 array."""
+    X = _dense(X)
+    return np.hstack([X, np.ones((X.shape[0], 1))])
