@@ -243,6 +243,18 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         With ``early_stopping``: the lowest validation loss, that of the
         restored weights.
 
+    posterior_ : object or None
+        The posterior of the weights that ``predict(X, return_std=True)``
+        uses, taken by ``fit`` on the training rows (plain arrays: it is
+        part of the model and survives pickle and skops): ``kind``
+        (``"full"``: the exact Gauss–Newton curvature, for networks of at
+        most 1024 parameters; ``"kfac"``: one Kronecker-factored block per
+        layer, beyond), ``noise`` (each output's noise variance, in the
+        units of the standardized targets), ``gamma`` (the number of
+        well-determined parameters) and the factors. None after
+        ``partial_fit``, which sees one chunk at a time. See the user
+        guide, "How sure is the network".
+
     See Also
     --------
     TwoLayerClassifier : The same network with sigmoid or softmax outputs.
@@ -549,6 +561,16 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         >>> reg.predict(X).shape, reg.predict(X[:, :]).dtype
         ((100, 2), dtype('float64'))
         >>> bool(reg.score(X, Y) > 0.9)
+        True
+
+        With ``return_std``, the predictive standard deviation of each
+        output; it grows away from the training data:
+
+        >>> mean, std = reg.predict(X, return_std=True)
+        >>> mean.shape, std.shape
+        ((100, 2), (100, 2))
+        >>> far = reg.predict(10 * X[:5], return_std=True)[1]
+        >>> bool(np.all(far.mean(axis=0) > std.mean(axis=0)))
         True
         """
         X = self._validated(X)
