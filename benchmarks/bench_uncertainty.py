@@ -103,6 +103,8 @@ LOW_COVERAGE = 0.80
 #: The GP is fitted only where every training fold has at most this many
 #: rows (its fit is cubic in them).
 GP_MAX_ROWS = 1500
+#: A fit longer than this (s) is logged as it ends.
+SLOW_FIT = 30
 
 #: The single-output sets of the regression benchmark, and its holdout
 #: sets among them.
@@ -290,6 +292,8 @@ def evaluate(X, y, estimators, cv, skipped, log=print):
             for key, value in scores.items():
                 results[name][key].append(value)
             results[name]["warnings"].append(len(messages))
+            if scores["fit_s"] > SLOW_FIT:
+                log(f"  {name}, fold {fold}: fit {scores['fit_s']:.0f} s")
             for message in sorted(set(messages)):
                 log(f"  ConvergenceWarning, {name}, fold {fold}: {message}")
     return {m: r for m, r in results.items() if m not in skipped}
@@ -313,15 +317,10 @@ def run(set_names, estimators, folds=5, quick=False, skipped=None, log=print):
         set_started = time.perf_counter()
         models = evaluate(X, y, chosen, cv, skipped, log)
         results[name] = {"shape": shape, "gp": small, "models": models}
-        slow = [
-            f"{m} {sum(r['fit_s']) + sum(r['predict_s']):.0f} s"
-            for m, r in models.items()
-            if sum(r["fit_s"]) > 60
-        ]
+        fits = ", ".join(f"{m} {sum(r['fit_s']):.1f} s" for m, r in models.items())
         log(
             f"done: {name} {shape[:2]} ({time.perf_counter() - set_started:.0f} s, "
-            f"{time.perf_counter() - started:.0f} s in all)"
-            + (f"; slow: {', '.join(slow)}" if slow else "")
+            f"{time.perf_counter() - started:.0f} s in all; fits: {fits})"
         )
     return results
 
@@ -427,7 +426,8 @@ def report(results, names, command, seconds, folds=5, skipped=None, reused=None)
         lines.append(
             f"- {', '.join(reused['models'])}: results and timings reused from "
             f"`{reused['file']}` (its run: `{reused['command']}`, "
-            f"{reused['code']}, {reused['date']}), not fitted in this run"
+            f"{reused['code']}, {reused['date']}; {reused['blas']}), not fitted "
+            "in this run"
         )
     lines.append("")
     run_names = [m for m in names if any(m in results[d]["models"] for d in sets)]
@@ -538,7 +538,7 @@ def main(argv=None):
         reused = {
             "file": args.reuse.name,
             "models": PEERS,
-            **{k: dump["meta"][k] for k in ("command", "code", "date")},
+            **{k: dump["meta"][k] for k in ("command", "code", "date", "blas")},
         }
     else:
         names = list(chosen)
@@ -563,6 +563,7 @@ def main(argv=None):
         meta = {
             "command": command,
             "code": machine_lines()[1].removeprefix("- ").split(";")[0],
+            "blas": machine_lines()[2].removeprefix("- "),
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "seconds": seconds,
             "folds": folds,
