@@ -124,6 +124,7 @@ def twolayer(**params):
     def make(n_features):
         from sk_twolayer import TwoLayerRegressor
 
+        _time_posterior()
         return TwoLayerRegressor(**{"random_state": 0, **params})
 
     return make
@@ -132,6 +133,58 @@ def twolayer(**params):
 def _gp(n_features):
     kernel = ConstantKernel() * RBF(length_scale=np.ones(n_features)) + WhiteKernel()
     return GaussianProcessRegressor(kernel, normalize_y=True, random_state=0)
+
+
+#: Seconds spent in the posterior (``sk_twolayer._posterior.fit``) by the
+#: last fit: what ``fit`` adds for ``return_std`` (:func:`_time_posterior`).
+_POSTERIOR_SECONDS = []
+
+
+def _time_posterior():
+    """Wrap ``sk_twolayer._posterior.fit`` (once) to record its time in
+    ``_POSTERIOR_SECONDS``."""
+    from sk_twolayer import _posterior
+
+    if getattr(_posterior.fit, "timed", False):
+        return
+    untimed = _posterior.fit
+
+    def fit(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return untimed(*args, **kwargs)
+        finally:
+            _POSTERIOR_SECONDS.append(time.perf_counter() - start)
+
+    fit.timed = True
+    _posterior.fit = fit
+
+
+def candidate(kind):
+    """A factory of TwoLayerRegressor(random_state=0) whose posterior is of
+    ``kind`` (``sk_twolayer._posterior.KINDS``) whatever the network's
+    size: the mechanisms compared in uncertainty.md."""
+
+    def make(n_features):
+        from sk_twolayer import TwoLayerRegressor, _posterior
+
+        _time_posterior()
+
+        class Candidate(TwoLayerRegressor):
+            def _after_training(self, X, targets, partial):
+                self.posterior_ = _posterior.fit(
+                    X,
+                    targets.Y,
+                    targets.sample_weight,
+                    self._trained_params(),
+                    self.alpha_,
+                    self.activation,
+                    kind=kind,
+                )
+
+        return Candidate(random_state=0)
+
+    return make
 
 
 TWOLAYER = "TwoLayerRegressor()"
@@ -145,6 +198,11 @@ ESTIMATORS = {
     TWOLAYER: twolayer(),
     BAYES: lambda n_features: BayesianRidge(),
     GP: _gp,
+}
+#: Candidate posteriors, run when --models names them.
+CANDIDATES = {
+    f"TwoLayerRegressor[{kind}]": candidate(kind)
+    for kind in ("full", "kfac", "last_layer")
 }
 #: The models that do not depend on this package: what --reuse takes from a
 #: dump instead of fitting again.
@@ -198,12 +256,16 @@ def model_names(text, parser):
     chosen = {}
     aliases = {short: name for name, short in SHORT.items()}
     for raw in split_names(text):
+        if raw in CANDIDATES:
+            chosen[raw] = CANDIDATES[raw]
+            continue
         name = aliases.get(raw, raw if raw.endswith(")") else raw + "()")
         name = aliases.get(name[:-2], name) if name.endswith("()") else name
         factory = ESTIMATORS.get(name) or variant(name)
         if factory is None:
             parser.error(
-                f"unknown model {raw!r}; choose from {list(ESTIMATORS)} or name "
+                f"unknown model {raw!r}; choose from {list(ESTIMATORS)}, "
+                f"{list(CANDIDATES)} or name "
                 "TwoLayerRegressor(key=value, ...) with literal values"
             )
         chosen[name] = factory
@@ -226,11 +288,13 @@ class NoReturnStd(Exception):
 
 def _fit_and_score(model, X_train, y_train, X_test, y_test):
     """One fold of one model: its scores, timings and ConvergenceWarnings."""
+    _POSTERIOR_SECONDS.clear()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         start = time.perf_counter()
         model.fit(X_train, y_train)
         fit_s = time.perf_counter() - start
+    posterior_s = sum(_POSTERIOR_SECONDS)
     messages = [
         str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)
     ]
@@ -254,6 +318,7 @@ def _fit_and_score(model, X_train, y_train, X_test, y_test):
         "width": width,
         "fit_s": fit_s,
         "predict_s": predict_s,
+        "posterior_s": posterior_s,
     }, messages
 
 
@@ -270,7 +335,15 @@ def evaluate(X, y, estimators, cv, skipped, log=print):
     results = {
         m: {
             k: []
-            for k in ("nll", "coverage", "width", "fit_s", "predict_s", "warnings")
+            for k in (
+                "nll",
+                "coverage",
+                "width",
+                "fit_s",
+                "predict_s",
+                "posterior_s",
+                "warnings",
+            )
         }
         for m in names
     }
@@ -341,13 +414,14 @@ def summary_lines(results, names, sets):
         "| model | sets | mean NLL | mean coverage "
         f"| sets with coverage < {LOW_COVERAGE} | mean width "
         "| median fit (s) | predict(X_train, return_std) / fit (geo. mean) "
+        "| posterior / rest of fit (geo. mean) "
         "| fits with ConvergenceWarnings (warnings) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in names:
         ran = [d for d in sets if m in results[d]["models"]]
         if not ran:
-            lines.append(f"| {m} | 0 | — | — | — | — | — | — | — |")
+            lines.append(f"| {m} | 0 | — | — | — | — | — | — | — | — |")
             continue
         nll = [_mean(results, m, d, "nll") for d in ran]
         coverage = {d: _mean(results, m, d, "coverage") for d in ran}
@@ -364,6 +438,8 @@ def summary_lines(results, names, sets):
             )
             for d in ran
         ]
+        shares = [_posterior_share(results[d]["models"][m]) for d in ran]
+        share = "—" if None in shares else f"{_geo_mean(shares):.3f}"
         counts = [c for d in ran for c in results[d]["models"][m]["warnings"]]
         warned = f"{sum(c > 0 for c in counts)}/{len(counts)} ({sum(counts)})"
         low_text = f"{len(low)}" + (f" ({', '.join(low)})" if low else "")
@@ -371,7 +447,7 @@ def summary_lines(results, names, sets):
         lines.append(
             f"| {m} | {len(ran)} | {np.mean(nll):+.3f} | {mean_coverage:.3f} "
             f"| {low_text} | {np.mean(width):.3f} | {statistics.median(fit):.3f} "
-            f"| {_geo_mean(ratio):.2f} | {warned} |"
+            f"| {_geo_mean(ratio):.2f} | {share} | {warned} |"
         )
     return lines
 
@@ -390,6 +466,15 @@ def _per_set_table(results, names, sets, cell):
         ]
         lines.append(f"| {d}{mark} | {n}×{p} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _posterior_share(r):
+    """What the posterior adds to fit: its time over the rest of the fit's
+    (median over the folds); None for a model without one."""
+    seconds = r.get("posterior_s") or []
+    if not any(seconds):
+        return None
+    return statistics.median(p / (f - p) for p, f in zip(seconds, r["fit_s"]))
 
 
 def _median_ratio(r):
@@ -453,6 +538,13 @@ def report(results, names, command, seconds, folds=5, skipped=None, reused=None)
         (
             "predict(X_train, return_std=True) time / fit time (median over the folds)",
             lambda r: f"{_median_ratio(r):.3f}",
+        ),
+        (
+            "What the posterior adds to fit: its time / the rest of the fit "
+            "(median over the folds)",
+            lambda r: (
+                "—" if _posterior_share(r) is None else f"{_posterior_share(r):.3f}"
+            ),
         ),
         (
             f"ConvergenceWarnings: fits out of {folds} that warned (warnings)",

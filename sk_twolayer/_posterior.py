@@ -50,6 +50,9 @@ P (:func:`choose_kind`):
   width. B's eigenvectors are taken from the rows' span (the same
   ``RowSpace`` argument as training's): a direction of x that no training
   row has is not seen by the data, so it keeps the prior's variance.
+- ``"last_layer"``: K-FAC's output block alone, the hidden layer taken as
+  fixed (the cheapest; never chosen by :func:`choose_kind`, kept as the
+  baseline the benchmark compares the others with).
 
 Everything here is in the units the network is trained in (the standardized
 targets); the estimator multiplies the std by y's scale. Functions of
@@ -63,7 +66,7 @@ from scipy import linalg
 from . import _network as net
 from ._blas import blas_on_one_thread
 
-KINDS = ("full", "kfac")
+KINDS = ("full", "kfac", "last_layer")
 
 #: The exact curvature is kept while it has at most this many parameters:
 #: its m·P² products and P³/3 factorisation then cost about what the
@@ -72,6 +75,10 @@ FULL_MAX_PARAMS = 1024
 
 #: Rows of X whose Jacobian rows are formed at a time (memory rows × P).
 JACOBIAN_FLOATS = 1 << 21
+
+#: K-FAC's γ is taken on the kernel of at most this many rows (× outputs),
+#: evenly spread over the training rows (:func:`_kernel_gamma`).
+KERNEL_ROWS = 1024
 
 
 class Posterior:
@@ -135,19 +142,25 @@ def weight_mask(n_x, n_h, n_y):
 # --- fit --------------------------------------------------------------------
 
 
-def fit(X, Y, sample_weight, params, alpha, activation, kind=None):
+def fit(X, Y, sample_weight, params, alpha, activation, kind=None, held_out=None):
     """The posterior of the network ``params = (W1, b1, W2, b2)`` (trained
     units) on its training rows X, Y (sample weights: None for all 1) with
     the L2 strength ``alpha``. ``kind`` None: :func:`choose_kind`.
+
+    ``held_out``: the mean squared error per output of held-out rows at
+    this alpha, when the fit measured one (``alpha="auto"``'s path); the
+    noise level is then that, split over the outputs as their residuals
+    are. Else it is the residuals' mean square over their degrees of
+    freedom, Σ s r² / (m − γ).
 
     BLAS runs on one thread: the products here are of a few hundred
     columns, where a second thread costs more in waiting than it saves
     (and far more on a busy machine)."""
     with blas_on_one_thread():
-        return _fit(X, Y, sample_weight, params, alpha, activation, kind)
+        return _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out)
 
 
-def _fit(X, Y, sample_weight, params, alpha, activation, kind):
+def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
     W1, b1, W2, b2 = (np.asarray(p, dtype=np.float64) for p in params)
     (n_h, n_x), n_y = W1.shape, W2.shape[0]
     kind = kind or choose_kind(n_x, n_h, n_y)
@@ -163,11 +176,15 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind):
     if kind == "full":
         factors, gamma = _fit_full(X, A1, dA1, W2, s, alpha)
     else:
-        factors, gamma = _fit_kfac(X, A1, dA1, W2, s, m, alpha)
-    # Each output's share of γ; at least one degree of freedom is left.
-    free = np.maximum(m - gamma / n_y, min(1.0, m))
-    noise = sum_sq / free
-    pooled = float(sum_sq.sum() / max(n_y * m - gamma, min(1.0, n_y * m)))
+        hidden_layer = kind == "kfac"
+        factors, gamma = _fit_kfac(X, A1, dA1, W2, s, m, alpha, hidden_layer)
+    if held_out is not None and sum_sq.sum() > 0:
+        noise = held_out * n_y * sum_sq / sum_sq.sum()
+        pooled = float(held_out)
+    else:  # each output's share of γ; at least one degree of freedom left
+        free = np.maximum(m - gamma / n_y, min(1.0, m))
+        noise = sum_sq / free
+        pooled = float(sum_sq.sum() / max(n_y * m - gamma, min(1.0, n_y * m)))
     return Posterior(kind, noise, pooled, float(gamma), float(alpha), factors)
 
 
@@ -216,8 +233,9 @@ def _cholesky(H):
             jitter = max(2 * jitter, 1e-10 * top)
 
 
-def _fit_kfac(X, A1, dA1, W2, s, m, alpha):
-    """The two layers' factors (see the module text), and γ."""
+def _fit_kfac(X, A1, dA1, W2, s, m, alpha, hidden_layer=True):
+    """The two layers' factors (see the module text), and γ; the output
+    layer's alone without ``hidden_layer``."""
     n_y, n_h = W2.shape
     # The output layer, exact: C = Σ s Ã Ãᵀ, Ã = [A1, 1], plus α on W2.
     A1t = _with_ones(A1)
@@ -226,25 +244,59 @@ def _fit_kfac(X, A1, dA1, W2, s, m, alpha):
     L2_inv = linalg.solve_triangular(
         _cholesky(C + np.diag(alpha * D2)), np.eye(n_h + 1), lower=True
     )
-    gamma = n_y * (n_h + 1 - alpha * (D2 @ np.square(L2_inv).sum(axis=0)))
+    if not hidden_layer:
+        gamma = n_y * (n_h + 1 - alpha * (D2 @ np.square(L2_inv).sum(axis=0)))
+        return {"L2_inv": L2_inv}, gamma
     # The hidden layer: A = Σ_i s_i Σ_k dZ1_ik dZ1_ikᵀ / m, where
     # dZ1_ik = W2_k ∗ g′_i, so that Σ_k dZ1 dZ1ᵀ = (g′ g′ᵀ) ∗ (W2ᵀ W2).
     A = ((dA1 * s[:, None]).T @ dA1) * (W2.T @ W2) / m
     lam_a, Q_a = np.linalg.eigh(A)
-    lam_a = np.maximum(lam_a, 0.0)
     lam_b, Q_b = _row_span_eigen(X, s)
-    product = lam_a[:, None] * lam_b[None, :]
-    gamma += float((product / (product + alpha)).sum()) if alpha > 0 else 0.0
-    if alpha == 0:  # every direction the data see is determined
-        gamma += float(np.count_nonzero(product > 0))
-    factors = {
-        "L2_inv": L2_inv,
-        "Q_a": Q_a,
-        "lam_a": lam_a,
-        "Q_b": Q_b,
-        "lam_b": lam_b,
-    }
+    product = np.maximum(lam_a, 0.0)[:, None] * lam_b[None, :]
+    factors = {"L2_inv": L2_inv, "Q_a": Q_a, "product": product, "Q_b": Q_b}
+    # γ and the factors' scale from the exact curvature on the rows' side
+    # (its kernel, below): the Kronecker product has rank n_h · rank(B),
+    # not at most m, so its own γ can exceed the rows there are.
+    rows = _spread_rows(X.shape[0], max(1, KERNEL_ROWS // n_y))
+    w = s[rows] * (s.sum() / s[rows].sum())
+    gamma = _kernel_gamma(X[rows], A1[rows], dA1[rows], W2, w, alpha)
+    # Scaled so that the training rows' leverages add up to γ, as they do
+    # under the exact posterior: Σ_i s_i J(x_i) (G + α D)⁻¹ J(x_i)ᵀ = γ.
+    probe = Posterior("kfac", None, 1.0, 0.0, alpha, {**factors, "scale": 1.0})
+    leverage = w @ _epistemic(probe, X[rows], A1[rows], dA1[rows], W2).sum(axis=1)
+    factors["scale"] = gamma / leverage if leverage > 0 else 1.0
     return factors, gamma
+
+
+def _spread_rows(n, k):
+    """At most k of n row indices, evenly spread (all of them when n ≤ k)."""
+    if n <= k:
+        return np.arange(n)
+    return np.linspace(0, n - 1, k).round().astype(int)
+
+
+def _kernel_gamma(X, A1, dA1, W2, w, alpha):
+    """γ = tr(G (G + α I)⁻¹) from the eigenvalues of the rows' kernel
+    K = S^½ J Jᵀ S^½ (G = Jᵀ S J has the same nonzero ones), J's rows
+    being those of every row and output: J(x_i)_k · J(x_j)_l =
+    (dZ1_ik · dZ1_jl)(x̃_i · x̃_j) + [k = l] (ã_i · ã_j), the network's
+    tangent kernel. The biases are counted as penalised here."""
+    n_y = W2.shape[0]
+    X1, A1t = _with_ones(X), _with_ones(A1)
+    xx, aa = X1 @ X1.T, A1t @ A1t.T
+    dZ1 = [W2[k] * dA1 for k in range(n_y)]
+    K = np.block(
+        [
+            [(dZ1[k] @ dZ1[j].T) * xx + (k == j) * aa for j in range(n_y)]
+            for k in range(n_y)
+        ]
+    )
+    root = np.sqrt(np.tile(w, n_y))
+    K *= root[:, None] * root[None, :]
+    mu = np.maximum(linalg.eigvalsh(K, check_finite=False), 0.0)
+    if alpha > 0:
+        return float((mu / (mu + alpha)).sum())
+    return float(np.count_nonzero(mu > mu.max(initial=0.0) * len(mu) * 1e-15))
 
 
 def _row_span_eigen(X, s):
@@ -309,13 +361,16 @@ def _epistemic(posterior, X, A1, dA1, W2):
         return out
     # The output layer: Ã (C + α D)⁻¹ Ãᵀ, the same for every output.
     second = np.square(_with_ones(A1) @ f["L2_inv"].T).sum(axis=1)
+    if "Q_a" not in f:  # "last_layer"
+        out[:] = second[:, None]
+        return out
     # The hidden layer, in the factors' eigenvectors:
     # Σ_ij (Q_aᵀ dZ1)_i² (Q_bᵀ x̃)_j² / (λa_i λb_j + α), plus the prior's
     # variance 1/α on the part of x̃ outside the rows' span.
     X1 = _with_ones(X)
     V = np.square(X1 @ f["Q_b"])
     outside = np.maximum(np.square(X1).sum(axis=1) - V.sum(axis=1), 0.0)
-    product = f["lam_a"][:, None] * f["lam_b"][None, :]
+    product = f["product"]
     with np.errstate(divide="ignore"):
         M = np.where(product + alpha > 0, 1 / (product + alpha), 0.0)
     for k in range(n_y):
@@ -324,6 +379,7 @@ def _epistemic(posterior, X, A1, dA1, W2):
         if alpha > 0:
             first += U.sum(axis=1) * outside / alpha
         out[:, k] = first + second
+    out *= f["scale"]
     return out
 
 

@@ -502,6 +502,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         if partial:
             self.posterior_ = None
             return
+        path = self.alpha_path_  # held-out ½ ‖r‖² per row at each alpha
+        held_out = None if path is None else 2 * path[self.alpha_] / self.n_outputs_
         self.posterior_ = _posterior.fit(
             X,
             targets.Y,
@@ -509,6 +511,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
             self._trained_params(),
             self.alpha_,
             self.activation,
+            held_out=held_out,
         )
 
     # ------------------------------------------------------------- predict
