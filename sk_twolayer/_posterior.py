@@ -20,9 +20,16 @@ noise plus the weights' uncertainty carried to the output::
 
     var y(x) = σ² + σ² J(x) (G + α D)⁻¹ J(x)ᵀ
 
-and σ² comes from the training residuals over their degrees of freedom,
-``σ² = Σ s r² / (m − γ)``, γ = tr(G (G + α D)⁻¹) being the number of
-parameters the data determine (MacKay's "well-determined parameters").
+where γ = tr(G (G + α D)⁻¹) is the number of parameters the data
+determine (MacKay's "well-determined parameters"). The noise σ² is
+measured on held-out rows where the fit has some: ``alpha="auto"``'s path
+scores each alpha by its folds' held-out squared error, which is
+σ² (1 + J (G + αD)⁻¹ Jᵀ) on average, so ``σ² = held-out error / (1 + γ/m)``
+(the second term averages γ/m over the training rows). Without a path (a
+float ``alpha``) it is the residuals over their degrees of freedom,
+``σ² = Σ s r² / (m − γ)``, which trusts the linearisation further: on
+the benchmark it was over-confident where a network has many more
+parameters than rows (benchmarks/uncertainty.md).
 
 **J(x) is the backward pass.** A row of J is ∂f_k(x)/∂θ, which is what the
 course's backward pass computes when the output error is 1 on output k and
@@ -149,9 +156,11 @@ def fit(X, Y, sample_weight, params, alpha, activation, kind=None, held_out=None
 
     ``held_out``: the mean squared error per output of held-out rows at
     this alpha, when the fit measured one (``alpha="auto"``'s path); the
-    noise level is then that, split over the outputs as their residuals
-    are. Else it is the residuals' mean square over their degrees of
-    freedom, Σ s r² / (m − γ).
+    noise level is then that over 1 + γ/m (the held-out error is the noise
+    plus the weights' uncertainty, which averages γ/m times the noise over
+    the training rows), split over the outputs as their residuals are.
+    Else it is the residuals' mean square over their degrees of freedom,
+    Σ s r² / (m − γ).
 
     BLAS runs on one thread: the products here are of a few hundred
     columns, where a second thread costs more in waiting than it saves
@@ -179,8 +188,10 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
         hidden_layer = kind == "kfac"
         factors, gamma = _fit_kfac(X, A1, dA1, W2, s, m, alpha, hidden_layer)
     if held_out is not None and sum_sq.sum() > 0:
-        noise = held_out * n_y * sum_sq / sum_sq.sum()
-        pooled = float(held_out)
+        # A held-out row's expected squared error is σ² (1 + J (G + αD)⁻¹ Jᵀ),
+        # whose second term averages γ/m over the training rows.
+        pooled = float(held_out / (1 + gamma / (n_y * m)))
+        noise = pooled * n_y * sum_sq / sum_sq.sum()
     else:  # each output's share of γ; at least one degree of freedom left
         free = np.maximum(m - gamma / n_y, min(1.0, m))
         noise = sum_sq / free
@@ -190,7 +201,8 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
 
 def gauss_newton(X, A1, dA1, W2, s):
     """G = Σ_i s_i Σ_k J_k(x_i)ᵀ J_k(x_i), P × P in ``jacobian_rows``'
-    layout, its rows of J formed a block at a time."""
+    layout, its rows of J formed a block at a time. Only the lower
+    triangle is written (the rest is 0): what the Cholesky factor reads."""
     n_y, n_h = W2.shape
     n_params = n_h * (X.shape[1] + 1) + n_y * (n_h + 1)
     G = np.zeros((n_params, n_params))
@@ -201,8 +213,10 @@ def gauss_newton(X, A1, dA1, W2, s):
         for k in range(n_y):
             J = jacobian_rows(X[a:b], A1[a:b], dA1[a:b], W2, k)
             J *= root[a:b, None]
-            G = linalg.blas.dsyrk(1.0, J, beta=1.0, c=G, trans=1, overwrite_c=True)
-    return np.triu(G) + np.triu(G, 1).T  # syrk fills the upper triangle
+            G = linalg.blas.dsyrk(
+                1.0, J, beta=1.0, c=G, trans=1, lower=1, overwrite_c=True
+            )
+    return G
 
 
 def _fit_full(X, A1, dA1, W2, s, alpha):
@@ -210,10 +224,11 @@ def _fit_full(X, A1, dA1, W2, s, alpha):
     n_y, n_h = W2.shape
     D = weight_mask(X.shape[1], n_h, n_y)
     n_params = D.size
-    H = gauss_newton(X, A1, dA1, W2, s) + np.diag(alpha * D)
+    H = gauss_newton(X, A1, dA1, W2, s)
+    H[np.diag_indices(n_params)] += alpha * D
     L = _cholesky(H)
     # (G + αD)⁻¹ = L⁻ᵀ L⁻¹; γ = tr(G H⁻¹) = P − α Σ_w (H⁻¹)_ww
-    L_inv = linalg.solve_triangular(L, np.eye(n_params), lower=True)
+    L_inv = np.tril(linalg.lapack.dtrtri(L, lower=1)[0])
     gamma = n_params - alpha * (D @ np.square(L_inv).sum(axis=0))
     return {"L_inv": L_inv}, gamma
 
@@ -225,9 +240,11 @@ def _cholesky(H):
     jitter = 0.0
     top = max(float(np.max(np.diag(H))), 1.0)
     while True:
-        try:
+        try:  # reads the lower triangle alone
             return linalg.cholesky(
-                H + jitter * np.eye(H.shape[0]), lower=True, check_finite=False
+                H + jitter * np.eye(len(H)) if jitter else H,
+                lower=True,
+                check_finite=False,
             )
         except linalg.LinAlgError:
             jitter = max(2 * jitter, 1e-10 * top)
@@ -241,8 +258,8 @@ def _fit_kfac(X, A1, dA1, W2, s, m, alpha, hidden_layer=True):
     A1t = _with_ones(A1)
     C = (A1t * s[:, None]).T @ A1t
     D2 = np.append(np.ones(n_h), 0.0)
-    L2_inv = linalg.solve_triangular(
-        _cholesky(C + np.diag(alpha * D2)), np.eye(n_h + 1), lower=True
+    L2_inv = np.tril(
+        linalg.lapack.dtrtri(_cholesky(C + np.diag(alpha * D2)), lower=1)[0]
     )
     if not hidden_layer:
         gamma = n_y * (n_h + 1 - alpha * (D2 @ np.square(L2_inv).sum(axis=0)))

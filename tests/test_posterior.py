@@ -90,7 +90,9 @@ def test_gauss_newton_plus_prior_is_the_hessian_where_residuals_vanish(
 
     A1, dA1 = post.hidden(X, params[0], params[1], activation)
     weights = np.ones(len(X)) if s is None else s
-    G = post.gauss_newton(X, A1, dA1, params[2], weights)
+    G = post.gauss_newton(X, A1, dA1, params[2], weights)  # lower triangle
+    assert_array_equal(np.triu(G, 1), 0)
+    G = G + np.tril(G, -1).T
     D = post.weight_mask(n_x, n_h, n_y)
     assert_allclose(G + np.diag(alpha * D), expected, rtol=1e-6, atol=1e-6)
 
