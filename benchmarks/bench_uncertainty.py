@@ -46,7 +46,9 @@ with those keyword arguments (and ``random_state=0`` unless given).
         --models "TwoLayerRegressor(),TwoLayerRegressor(posterior='kfac')"
                               # the peers' results (BayesianRidge, GP) from a
                               # --json dump (a path, or a name in benchmarks/)
-                              # instead of fitting them again
+                              # instead of fitting them again (--models
+                              # naming only peers: the tables re-rendered
+                              # from the dump, nothing fitted)
     python benchmarks/bench_uncertainty.py --sets diabetes,cpus
     python benchmarks/bench_uncertainty.py --models BayesianRidge
     python benchmarks/bench_uncertainty.py --holdout  # the holdout sets
@@ -57,9 +59,10 @@ multi-output sets. The tables are printed and written to
 ``benchmarks/uncertainty.md`` (``--out`` to choose), above the hand-written
 notes that file keeps. Sample output (see uncertainty.md for the latest)::
 
-    | model | sets | mean NLL | mean coverage | sets with coverage < 0.8 | ...
-    |---|---|---|---|---|---|---|---|---|
-    | BayesianRidge() | 21 | +0.803 | 0.901 | 1 | 1.745 | ...
+    | model | sets | mean NLL | median NLL | mean coverage | sets with ...
+    |---|---|---|---|---|---|---|---|---|---|
+    | BayesianRidge() | 21 | +0.779 | +0.871 | 0.904 | 0 | 1.877 | ...
+    | GaussianProcessRegressor(ARD) | 16 | +14.382 | +0.744 | 0.878 | ...
 """
 
 import argparse
@@ -408,17 +411,17 @@ def summary_lines(results, names, sets):
     sets with coverage < LOW_COVERAGE, mean width, median fit time, predict
     time / fit time and ConvergenceWarnings."""
     lines = [
-        "| model | sets | mean NLL | mean coverage "
+        "| model | sets | mean NLL | median NLL | mean coverage "
         f"| sets with coverage < {LOW_COVERAGE} | mean width "
         "| median fit (s) | predict(X_train, return_std) / fit (geo. mean) "
         "| posterior / rest of fit (geo. mean) "
         "| fits with ConvergenceWarnings (warnings) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for m in names:
         ran = [d for d in sets if m in results[d]["models"]]
         if not ran:
-            lines.append(f"| {m} | 0 | — | — | — | — | — | — | — | — |")
+            lines.append(f"| {m} | 0 |" + " — |" * 9)
             continue
         nll = [_mean(results, m, d, "nll") for d in ran]
         coverage = {d: _mean(results, m, d, "coverage") for d in ran}
@@ -442,7 +445,8 @@ def summary_lines(results, names, sets):
         low_text = f"{len(low)}" + (f" ({', '.join(low)})" if low else "")
         mean_coverage = np.mean(list(coverage.values()))
         lines.append(
-            f"| {m} | {len(ran)} | {np.mean(nll):+.3f} | {mean_coverage:.3f} "
+            f"| {m} | {len(ran)} | {np.mean(nll):+.3f} | {np.median(nll):+.3f} "
+            f"| {mean_coverage:.3f} "
             f"| {low_text} | {np.mean(width):.3f} | {statistics.median(fit):.3f} "
             f"| {_geo_mean(ratio):.2f} | {share} | {warned} |"
         )
