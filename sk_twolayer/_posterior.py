@@ -66,6 +66,8 @@ targets); the estimator multiplies the std by y's scale. Functions of
 arrays: nothing here knows scikit-learn.
 """
 
+from contextlib import nullcontext
+
 import numpy as np
 import scipy.sparse as sp
 from scipy import linalg
@@ -86,6 +88,10 @@ JACOBIAN_FLOATS = 1 << 21
 #: K-FAC's γ is taken on the kernel of at most this many rows (× outputs),
 #: evenly spread over the training rows (:func:`_kernel_gamma`).
 KERNEL_ROWS = 1024
+
+#: The exact curvature's products take every core from this many
+#: multiply-adds (m·n_y·P²) on.
+PARALLEL_WORK = 1 << 28
 
 
 class Posterior:
@@ -162,17 +168,24 @@ def fit(X, Y, sample_weight, params, alpha, activation, kind=None, held_out=None
     Else it is the residuals' mean square over their degrees of freedom,
     Σ s r² / (m − γ).
 
-    BLAS runs on one thread: the products here are of a few hundred
-    columns, where a second thread costs more in waiting than it saves
-    (and far more on a busy machine)."""
-    with blas_on_one_thread():
+    BLAS runs on one thread (the products here are of a few hundred
+    columns, where a second thread costs more in waiting than it saves,
+    and far more on a busy machine) unless the exact curvature's m·P²
+    products are at least ``PARALLEL_WORK``."""
+    W1, W2 = params[0], params[2]
+    n_params = W1.shape[0] * (W1.shape[1] + 1) + W2.shape[0] * (W2.shape[1] + 1)
+    kind = kind or choose_kind(W1.shape[1], W1.shape[0], W2.shape[0])
+    work = X.shape[0] * W2.shape[0] * n_params**2
+    threads = (
+        nullcontext if kind == "full" and work >= PARALLEL_WORK else blas_on_one_thread
+    )
+    with threads():
         return _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out)
 
 
 def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
     W1, b1, W2, b2 = (np.asarray(p, dtype=np.float64) for p in params)
-    (n_h, n_x), n_y = W1.shape, W2.shape[0]
-    kind = kind or choose_kind(n_x, n_h, n_y)
+    n_y = W2.shape[0]
     s = (
         np.ones(X.shape[0])
         if sample_weight is None
