@@ -71,6 +71,18 @@ EXPECTED = {
         "## ConvergenceWarnings: fits out of 2 that warned",
         "- Machine: ",
     ],
+    "bench_evidence.py": [
+        "## Per set (R²: mean over the folds)",
+        "| diabetes | 150×10 | 385 |",
+        "## Agreement and accuracy",
+        "| folds where evidence and path pick the same alpha |",
+        "## How much the choice depends on the biases' prior",
+        "| ε = 0.01 (reported) |",
+        "## Cost of choosing alpha by the evidence, against the default fit",
+        "| **geometric mean** | wall |",
+        "## Test R² at each alpha of the ladder (mean over the folds)",
+        "- Machine: ",
+    ],
     "bench_early_stopping.py": [
         "| flower, 300-point splits | gd | 2 |",
         "| TwoLayerClassifier(solver='lbfgs') | 2 |",
@@ -235,6 +247,52 @@ def test_uncertainty_scores_and_model_names(monkeypatch):
     assert "cars93" not in bench.UNCERTAINTY_SETS
     assert len(bench.UNCERTAINTY_SETS) == 21
     assert bench.HOLDOUT == ["chem_yield", "computers", "diamonds", "gpa2"]
+
+
+def test_evidence_matches_its_formula(monkeypatch):
+    """bench_evidence's log evidence, γ and MacKay's re-estimate against the
+    formula computed the slow way (explicit inverse and slogdet) on a tiny
+    fitted network."""
+    import numpy as np
+
+    from sk_twolayer import TwoLayerRegressor
+
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    bench = pytest.importorskip("bench_evidence")
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 3)
+    y = np.sin(X[:, 0]) + 0.1 * rng.randn(60)
+    model = TwoLayerRegressor(n_hidden=4, alpha=3.0, random_state=0).fit(X, y)
+    pieces = bench.evidence_pieces(model, X, y)
+    eps = 1e-2
+    got = bench.log_evidence(pieces, eps)
+
+    D, G, N, rss = pieces["D"], pieces["G"], pieces["N"], pieces["rss"]
+    prior = np.where(D > 0, 3.0, eps)
+    H_inv = np.linalg.inv(G + np.diag(prior))
+    gamma = np.trace(G @ H_inv)
+    beta = (N - gamma) / rss
+    P_w, P_b = D.sum(), (D == 0).sum()
+    log_z = (
+        -beta * (rss + 3.0 * pieces["w2"] + eps * pieces["b2"]) / 2
+        + P_w / 2 * np.log(beta * 3.0)
+        + P_b / 2 * np.log(beta * eps)
+        + N / 2 * np.log(beta / (2 * np.pi))
+        - np.linalg.slogdet(beta * (G + np.diag(prior)))[1] / 2
+    )
+    gamma_w = np.sum((1 - 3.0 * np.diag(H_inv))[D > 0])
+    assert got["gamma"] == pytest.approx(gamma)
+    assert got["beta"] == pytest.approx(beta)
+    assert got["log_z"] == pytest.approx(log_z)
+    assert got["log_z_flat"] == pytest.approx(log_z - P_b / 2 * np.log(beta))
+    assert got["alpha_mk"] == pytest.approx(gamma_w / (beta * pieces["w2"]))
+    assert 0 < gamma_w < P_w
+    # the ladder and the exact curvature's limit are the package's
+    from sk_twolayer._auto_alpha import AUTO_ALPHAS
+    from sk_twolayer._posterior import FULL_MAX_PARAMS
+
+    assert bench.LADDER == AUTO_ALPHAS
+    assert bench.MAX_PARAMS == FULL_MAX_PARAMS
 
 
 #: bench_realdata.py's wide and large selections at toy size -> strings their
