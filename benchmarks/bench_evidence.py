@@ -152,6 +152,7 @@ def evidence_pieces(model, X, y):
     A1, dA1 = _posterior.hidden(X, W1, b1, model.activation)
     r = A1 @ W2.T + b2 - Y
     (n_h, n_x), n_y = W1.shape, W2.shape[0]
+    G = _posterior.gauss_newton(X, A1, dA1, W2, np.ones(len(y)))  # lower triangle
     return {
         "alpha": float(model.alpha_),
         "N": float(len(y)),
@@ -159,7 +160,7 @@ def evidence_pieces(model, X, y):
         "w2": float(np.sum(W1**2) + np.sum(W2**2)),
         "b2": float(np.sum(b1**2) + np.sum(b2**2)),
         "D": _posterior.weight_mask(n_x, n_h, n_y),
-        "G": _posterior.gauss_newton(X, A1, dA1, W2, np.ones(len(y))),
+        "G": G + np.tril(G, -1).T,
     }
 
 
