@@ -16,10 +16,15 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
+from . import _network as net
 from ._base import MatrixLike, TwoLayerBase, _check_partial_fit_solver
 from ._callbacks import open_callback_context
-from ._sklearn_private import _fit_context
-from ._targets import check_validation_size, standardize
+from ._sklearn_private import StrOptions, _fit_context
+from ._targets import check_validation_size, count_targets, standardize
+
+#: The output unit of each loss (``_network.OUTPUTS``), as MLPRegressor names
+#: it in ``out_activation_``.
+OUTPUT_OF_LOSS = {"squared_error": "identity", "poisson": "exp"}
 
 
 class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
@@ -305,10 +310,16 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
 
     _numeric_y = True
 
+    _parameter_constraints: dict = {
+        **TwoLayerBase._parameter_constraints,
+        "loss": [StrOptions(set(OUTPUT_OF_LOSS))],
+    }
+
     def __init__(
         self,
         n_hidden: int = 32,
         *,
+        loss: Literal["squared_error", "poisson"] = "squared_error",
         activation: Literal["tanh", "sigmoid", "relu"] = "tanh",
         solver: Literal["lbfgs", "adam", "sgd", "gd"] = "lbfgs",
         learning_rate: Literal["auto"] | float = "auto",
@@ -332,6 +343,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         verbose: bool | int = False,
     ) -> None:
         self.n_hidden = n_hidden
+        self.loss = loss
         self.activation = activation
         self.solver = solver
         self.learning_rate = learning_rate
@@ -471,13 +483,26 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         return self._transaction(self._train, X, y, sample_weight, None, True)
 
     def _targets(self, X, y, sample_weight, warm, classes, partial):
-        scaling = (self._target_mean, self._target_scale) if warm else None
-        targets = standardize(y, X, sample_weight, scaling, what=warm or "fit")
+        what = warm or "fit"
+        if warm and self.out_activation_ != OUTPUT_OF_LOSS[self.loss]:
+            raise ValueError(
+                f"{warm}: the fitted model's output is {self.out_activation_!r}, "
+                f"loss={self.loss!r} trains an {OUTPUT_OF_LOSS[self.loss]!r} "
+                "output; refit from scratch to change the loss."
+            )
+        if self.loss == "poisson":
+            scale = self._target_scale if warm else None
+            targets = count_targets(y, X, sample_weight, scale, what=what)
+            mean = None
+        else:
+            scaling = (self._target_mean, self._target_scale) if warm else None
+            targets = standardize(y, X, sample_weight, scaling, what=what)
+            mean = targets.mean
         if self.early_stopping and not partial:
             check_validation_size(
                 targets.sample_weight, len(y), self.validation_fraction
             )
-        self._target_mean, self._target_scale = targets.mean, targets.scale
+        self._target_mean, self._target_scale = mean, targets.scale
         self.out_activation_ = targets.output
         self.n_outputs_ = targets.Y.shape[1]
         return targets
@@ -513,10 +538,13 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         True
         """
         Z2 = self._logits(self._validated(X))
+        Z2 = net.OUTPUTS[self.out_activation_](Z2, out=Z2)  # A2: Z2, or e^Z2
         return Z2[:, 0] if self.n_outputs_ == 1 else Z2
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
+        # Counts: the estimator checks then draw y >= 0 (as for PoissonRegressor).
+        tags.target_tags.positive_only = self.loss == "poisson"
         return tags

@@ -550,12 +550,19 @@ def test_class_weight_is_not_a_parameter():
     with pytest.raises(TypeError, match="class_weight"):
         TwoLayerRegressor(class_weight="balanced")
     common = set(TwoLayerClassifier().get_params()) - {"class_weight"}
-    assert set(TwoLayerRegressor().get_params()) == common
+    # The regressor's own parameter: its loss (the classifier's follows the labels).
+    assert set(TwoLayerRegressor().get_params()) == common | {"loss"}
 
 
 @pytest.mark.parametrize(
     "param, value",
-    [("n_hidden", 0), ("alpha", -1.0), ("solver", "newton"), ("learning_rate", 0)],
+    [
+        ("n_hidden", 0),
+        ("alpha", -1.0),
+        ("solver", "newton"),
+        ("learning_rate", 0),
+        ("loss", "gamma"),
+    ],
 )
 def test_invalid_parameters_are_named_and_keep_the_model(friedman, param, value):
     X, y = friedman
