@@ -66,7 +66,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         ConvergenceWarning says so. ``"auto"`` starts at 1.0 and halves the
         step whenever a step raised the loss (taking that step back). For
         ``"sgd"`` and ``"adam"`` it is the step size of every update;
-        ``"auto"`` is 0.1 for ``"sgd"`` and 0.01 for ``"adam"``. Ignored by
+        ``"auto"`` is 0.1 for ``"sgd"`` (0.03 with ``loss="poisson"``,
+        whose curvature grows with the prediction) and 0.01 for ``"adam"``. Ignored by
         ``"lbfgs"``. The steps act on the standardized targets, so one
         learning rate suits y in any units.
 
