@@ -355,7 +355,35 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             Z2 = np.clip(Z2, -big, big)
         return Z2
 
+    # ------------------------------------- MLP's names for the fitted model
+
+    @property
+    def coefs_(self):
+        """``[W1_.T, W2_.T]``: the weights in MLPClassifier's and
+        MLPRegressor's layout (fan_in × fan_out), read-only views."""
+        check_is_fitted(self)
+        return [_read_only(np.asarray(self.W1_).T), _read_only(np.asarray(self.W2_).T)]
+
+    @property
+    def intercepts_(self):
+        """``[b1_, b2_]``, read-only views, as MLP's ``intercepts_``."""
+        check_is_fitted(self)
+        return [_read_only(np.asarray(self.b1_)), _read_only(np.asarray(self.b2_))]
+
+    @property
+    def n_layers_(self):
+        """3: the input, hidden and output layers, as MLP counts them."""
+        check_is_fitted(self)
+        return 3
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _read_only(array):
+    """A view of ``array`` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view

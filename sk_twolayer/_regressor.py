@@ -43,10 +43,30 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     ``tol`` mean the same whatever y's units; the scaling is folded back
     into ``W2_`` and ``b2_``, which predict y in its own units.
 
+    For counts, ``loss="poisson"`` puts an exponential output unit
+    ``A2 = e^Z2`` on the same network, trained on half the Poisson
+    deviance: again a canonical pair, ``dZ2 = A2 − Y``. Its predictions are
+    always positive, and a count's error is weighed by its expected
+    variance, which grows with its mean.
+
     Parameters
     ----------
     n_hidden : int, default=32
         Number of hidden units, the course's ``n_h``.
+
+    loss : {"squared_error", "poisson"}, default="squared_error"
+        ``"squared_error"``: the identity output, half the squared error.
+        ``"poisson"``: the exponential output ``A2 = e^Z2`` (a log link)
+        and half the Poisson deviance ``y log(y / ŷ) − y + ŷ`` per output,
+        for counts and rates: y must be >= 0 with a positive weighted sum
+        per output. y is then scaled by its weighted mean inside ``fit``
+        (the log of the scale is folded into ``b2_``), and the output bias
+        starts at the log of that mean, the best constant model. A rate
+        with an exposure is fitted as scikit-learn's Poisson models fit
+        it: ``y = counts / exposure``, ``sample_weight = exposure``.
+        ``score`` stays R², as for every scikit-learn regressor; to score
+        by the deviance use ``d2_tweedie_score(power=1)`` or
+        ``make_scorer(mean_poisson_deviance, greater_is_better=False)``.
 
     activation : {"tanh", "sigmoid", "relu"}, default="tanh"
         Activation ``g`` of the hidden layer.
@@ -67,9 +87,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         step whenever a step raised the loss (taking that step back). For
         ``"sgd"`` and ``"adam"`` it is the step size of every update;
         ``"auto"`` is 0.1 for ``"sgd"`` (0.03 with ``loss="poisson"``,
-        whose curvature grows with the prediction) and 0.01 for ``"adam"``. Ignored by
-        ``"lbfgs"``. The steps act on the standardized targets, so one
-        learning rate suits y in any units.
+        whose curvature grows with the prediction) and 0.01 for
+        ``"adam"``. Ignored by ``"lbfgs"``. The steps act on the
+        standardized (or scaled) targets, so one learning rate suits y in
+        any units.
 
     max_iter : int >= 1, default=1000
         Maximum number of iterations: gradient steps for ``"gd"``,
@@ -195,17 +216,30 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
 
     alpha_path_ : dict or None
         With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
-        held-out loss (half the squared error of the standardized targets)
-        of every alpha the path reached, ``{alpha: loss}``, weakest first;
-        ``alpha_`` is the strongest within half a standard error of the
-        lowest. None otherwise.
+        held-out loss (half the squared error of the standardized targets;
+        half the Poisson deviance of the scaled targets with
+        ``loss="poisson"``) of every alpha the path reached,
+        ``{alpha: loss}``, weakest first; ``alpha_`` is the strongest within
+        half a standard error of the lowest. None otherwise.
 
     n_outputs_ : int
         Number of outputs: 1 for a 1-D y (or a single column), else the
         columns of y.
 
-    out_activation_ : "identity"
-        The output unit.
+    out_activation_ : {"identity", "exp"}
+        The output unit: ``"exp"`` with ``loss="poisson"`` (as
+        MLPRegressor names them).
+
+    coefs_ : list of 2 ndarrays
+        ``[W1_.T, W2_.T]``, read-only views in MLPRegressor's layout
+        (``coefs_[i]`` of shape (fan_in, fan_out)), so that code written
+        for MLPRegressor's fitted attributes reads this model.
+
+    intercepts_ : list of 2 ndarrays
+        ``[b1_, b2_]``, read-only views, as MLPRegressor's.
+
+    n_layers_ : int
+        3 (input, hidden and output layers), as MLPRegressor counts them.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -227,7 +261,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         ``Y = (y − mean) / scale`` and W2 the trained (unscaled) weights.
         It does not change with y's units: the best constant model's loss is
         0.5 per output, and for one output ``1 − 2 J`` is about the
-        training R² when alpha is small.
+        training R² when alpha is small. With ``loss="poisson"``:
+        ``J = (1/m) Σ s ½ d(Y, A2) + α/(2m) (‖W1‖² + ‖W2‖²)``, half the
+        Poisson deviance ``d`` of ``Y = y / ȳ`` (ȳ the weighted mean), also
+        unchanged by y's units.
 
     loss_curve_ : list of float
         The training loss at every iteration, in the same units;
@@ -235,14 +272,18 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
 
     validation_scores_ : list of float or None
         With ``early_stopping``: the validation R² at every iteration
-        (averaged over the outputs, as ``score``).
+        (averaged over the outputs, as ``score``); with ``loss="poisson"``
+        the validation D² on the Poisson deviance
+        (``d2_tweedie_score(power=1)``, averaged over the outputs).
 
     validation_loss_curve_ : list of float or None
         With ``early_stopping``: the validation loss (half the weighted
-        mean squared error of the standardized targets) at every iteration.
+        mean squared error of the standardized targets, or half the mean
+        Poisson deviance of the scaled targets) at every iteration.
 
     best_validation_score_ : float or None
-        With ``early_stopping``: the validation R² of the restored weights.
+        With ``early_stopping``: the validation R² (D² for
+        ``loss="poisson"``) of the restored weights.
 
     best_validation_loss_ : float or None
         With ``early_stopping``: the lowest validation loss, that of the
@@ -285,6 +326,23 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     ``warm_start`` and ``partial_fit`` keep the standardization of the
     first fit (of the first chunk, for ``partial_fit``).
 
+    **Counts** (``loss="poisson"``): with ``Y = y / ȳ``, ȳ the weighted
+    mean of each output, the output and the loss are::
+
+        A2 = e^Z2                                      (exponential output)
+        J  = (1/m) Σ s (A2 − Y·Z2 + Y log Y − Y) + (α/2m) (‖W1‖² + ‖W2‖²)
+        dZ2 = (A2 − Y) ∗ s
+
+    the rest of the pass unchanged. ``A2 − Y·Z2`` is half the Poisson
+    deviance up to a constant in Y; the constant makes J half the mean
+    deviance, 0 for a perfect fit. ``b2`` starts at ``log(mean Y)`` (about
+    0) and the fitted model stores ``b2_ = b2 + log ȳ``, so that
+    ``predict(X) = exp(A1·W2_ᵀ + b2_)``: a fit on ``c · y`` predicts ``c``
+    times the values, to rounding. Logits are clipped to the float type's
+    range before the exponential, so a prediction is always finite and
+    > 0. Early stopping scores D² (``d2_tweedie_score(power=1)``), and
+    ``alpha="auto"`` scores its path by the held-out deviance.
+
     **Callbacks** (scikit-learn >= 1.9) and **metadata routing** work as for
     :class:`TwoLayerClassifier`: ``set_callbacks(...)``;
     ``set_fit_request(sample_weight=True)`` and ``set_score_request``.
@@ -306,6 +364,17 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
 
     >>> A1 = np.tanh(X @ reg.W1_.T + reg.b1_)
     >>> np.allclose(A1 @ reg.W2_.T + reg.b2_, reg.predict(X)[:, None])
+    True
+
+    Counts, with ``loss="poisson"``: predictions are positive, and
+    ``d2_tweedie_score(power=1)`` scores them on the Poisson deviance:
+
+    >>> from sklearn.metrics import d2_tweedie_score
+    >>> counts = rng.poisson(np.exp(np.sin(X[:, 0])))
+    >>> pois = TwoLayerRegressor(loss="poisson", random_state=0).fit(X, counts)
+    >>> pois.out_activation_, bool(pois.predict(X).min() > 0)
+    ('exp', True)
+    >>> bool(d2_tweedie_score(counts, pois.predict(X), power=1) > 0.3)
     True
     """
 
@@ -511,7 +580,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     # ------------------------------------------------------------- predict
 
     def predict(self, X: MatrixLike) -> NDArray[np.floating]:
-        """Predicted targets, ``g(X·W1_ᵀ + b1_)·W2_ᵀ + b2_``.
+        """Predicted targets, ``g(X·W1_ᵀ + b1_)·W2_ᵀ + b2_``; its exponential
+        with ``loss="poisson"`` (always finite and > 0).
 
         Parameters
         ----------
