@@ -30,9 +30,8 @@ Each output unit comes with the loss it is paired with (``OUTPUTS`` and
 error ``½ ‖A2 − Y‖²`` for the identity unit, half the Poisson deviance
 ``A2 − Y·Z2`` (plus a constant in Y) for the exponential unit. Every pair is
 canonical, so dZ2 = A2 − Y for all four and the backward pass is the same
-lines; the
-output's inverse link (``INVERSE_LINKS``) turns a mean target into the
-output bias of the best constant model.
+lines; the output's inverse link (``INVERSE_LINKS``) turns a mean target
+into the output bias of the best constant model.
 
 Prediction: ``ŷ = 1`` where ``A2 > 0.5`` (the most probable class for
 softmax); for regression and counts ``ŷ = A2``.
@@ -170,27 +169,11 @@ def identity(Z, out=None):
     return out
 
 
-#: The logits the exponential unit takes, per dtype: [log of the smallest
-#: normal number, the largest float below log of the largest], so that e^z is
-#: finite and > 0 (the float32 log of its largest number rounds up, and
-#: e^{that} overflows).
-EXP_RANGE = {
-    np.dtype(t): (
-        np.log(np.finfo(t).tiny).astype(t),
-        np.nextafter(np.log(np.finfo(t).max).astype(t), t(0)),
-    )
-    for t in (np.float32, np.float64)
-}
-
-
 def exponential(Z, out=None):
-    """The exponential output unit of counts, A2 = e^z, the logits first
-    clipped to :data:`EXP_RANGE`: finite and > 0 for any finite z, without
-    overflow (the clip is reached only by a diverging fit or absurd input)."""
-    low, high = EXP_RANGE[Z.dtype]
-    A = np.maximum(Z, low, out=out)  # two ufuncs: cheaper than np.clip's wrapper
-    np.minimum(A, high, out=A)
-    return np.exp(A, out=A)
+    """The exponential output unit of counts, A2 = e^z (in training, a logit
+    past ~709, 88 in float32, overflows to inf: a diverged fit, which the
+    solvers report; predictions take :func:`poisson_mean`)."""
+    return np.exp(Z, out=out)
 
 
 OUTPUTS = {
@@ -247,9 +230,12 @@ def half_poisson_deviance(Z2, Y):
 
 
 def _half_deviance(A, YZ, Y):
-    """Σ_k a_k − y_k z_k + (y_k log y_k − y_k) of each row, from A = e^Z,
-    YZ = Y·Z and Y."""
-    return row_sum((A - YZ) + (xlogy(Y, Y) - Y))[:, 0]
+    """Σ_k a_k − y_k z_k + y_k log y_k − y_k of each row, from A = e^Z,
+    YZ = Y·Z (written over) and Y."""
+    L = np.subtract(A, YZ, out=YZ)
+    L += xlogy(Y, Y)
+    L -= Y
+    return row_sum(L)[:, 0]
 
 
 #: The loss each output unit is trained on. The pairs are canonical:
@@ -343,6 +329,31 @@ INVERSE_LINKS = {
 
 
 # --- prediction ------------------------------------------------------------------
+
+#: The logits of a prediction of counts, per dtype: [log of the smallest
+#: normal number, the largest float below log of the largest], so that e^z is
+#: finite and > 0 (the float32 log of its largest number rounds up, and
+#: e^{that} overflows).
+EXP_RANGE = {
+    np.dtype(t): (
+        np.log(np.finfo(t).tiny).astype(t),
+        np.nextafter(np.log(np.finfo(t).max).astype(t), t(0)),
+    )
+    for t in (np.float32, np.float64)
+}
+
+
+def poisson_mean(Z2, out=None):
+    """A2 = e^Z2 as predicted counts (into ``out``, Z2 itself when None):
+    the logits clipped to :data:`EXP_RANGE` first, so that A2 is finite and
+    > 0 for logits of any size, without overflow (as :func:`probabilities`
+    keeps probabilities inside (0, 1))."""
+    out = Z2 if out is None else out
+    low, high = EXP_RANGE[out.dtype]
+    # Two ufuncs: np.clip's Python wrapper costs more than a one-row prediction.
+    A = np.maximum(Z2, low, out=out)
+    np.minimum(A, high, out=A)
+    return np.exp(A, out=A)
 
 
 def probabilities(Z2, output, out=None):

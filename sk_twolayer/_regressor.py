@@ -46,8 +46,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     For counts, ``loss="poisson"`` puts an exponential output unit
     ``A2 = e^Z2`` on the same network, trained on half the Poisson
     deviance: again a canonical pair, ``dZ2 = A2 − Y``. Its predictions are
-    always positive, and a count's error is weighed by its expected
-    variance, which grows with its mean.
+    always positive, and a count's error is weighed by the inverse of its
+    expected variance, which grows with its mean.
 
     Parameters
     ----------
@@ -338,9 +338,9 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     deviance, 0 for a perfect fit. ``b2`` starts at ``log(mean Y)`` (about
     0) and the fitted model stores ``b2_ = b2 + log ȳ``, so that
     ``predict(X) = exp(A1·W2_ᵀ + b2_)``: a fit on ``c · y`` predicts ``c``
-    times the values, to rounding. Logits are clipped to the float type's
-    range before the exponential, so a prediction is always finite and
-    > 0. Early stopping scores D² (``d2_tweedie_score(power=1)``), and
+    times the values, to rounding. ``predict`` clips the logits to the
+    float type's range before the exponential, so a prediction is always
+    finite and > 0. Early stopping scores D² (``d2_tweedie_score(power=1)``), and
     ``alpha="auto"`` scores its path by the held-out deviance.
 
     **Callbacks** (scikit-learn >= 1.9) and **metadata routing** work as for
@@ -609,7 +609,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         True
         """
         Z2 = self._logits(self._validated(X))
-        Z2 = net.OUTPUTS[self.out_activation_](Z2, out=Z2)  # A2: Z2, or e^Z2
+        if self.out_activation_ == "exp":  # A2 = e^Z2, finite and > 0
+            Z2 = net.poisson_mean(Z2)
         return Z2[:, 0] if self.n_outputs_ == 1 else Z2
 
     def __sklearn_tags__(self):

@@ -600,7 +600,7 @@ def d2_poisson(Z2, Y, sample_weight, output="exp"):
     w = np.asarray(sample_weight, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     Z2 = np.asarray(Z2, dtype=np.float64)
-    A2 = net.exponential(Z2, out=Z2)
+    A2 = net.poisson_mean(Z2)
     mean = (w @ Y) / w.sum()
     residual = w @ _unit_deviance(Y, A2)
     total = w @ _unit_deviance(Y, np.broadcast_to(mean, Y.shape))

@@ -25,8 +25,8 @@ The graph is the network, one node per equation (samples are rows)::
 ``predict``'s values as an (N, n_outputs) tensor -- (N, 1) for a single
 output, as skl2onnx gives MLPRegressor's -- in the input's float type. With
 ``loss="poisson"`` the exponential output clips the logits to the graph's
-float range first (``_network.EXP_RANGE``), as ``predict`` does, so the
-values are finite and > 0.
+float range first (``_network.EXP_RANGE``), as ``predict`` does
+(``_network.poisson_mean``), so the values are finite and > 0.
 
 **The classifier**'s graph goes on with the decision rule of ``predict``:
 for two classes the second class iff ``p > 0.5`` strictly (a probability of
@@ -139,7 +139,7 @@ _OUTPUT = {"sigmoid": OnnxSigmoid, "softmax": OnnxSoftmax, "identity": None}
 
 def _exponential(Z2, dtype, opv):
     """A2 = e^Z2, the logits clipped first to ``_network.EXP_RANGE`` of the
-    graph's float type (as ``_network.exponential``): finite and > 0."""
+    graph's float type (as ``_network.poisson_mean``): finite and > 0."""
     low, high = (np.array([b], dtype=dtype) for b in EXP_RANGE[np.dtype(dtype)])
     Z2 = OnnxMin(OnnxMax(Z2, low, op_version=opv), high, op_version=opv)
     return OnnxExp(Z2, op_version=opv)

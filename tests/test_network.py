@@ -194,12 +194,14 @@ def test_outputs_and_loss_stay_finite_for_huge_logits(dtype):
     # The correct class at +1e30 costs nothing; the wrong one costs ~|z|.
     assert net.sample_loss(Z[:1], Y[:1], "softmax")[0] == pytest.approx(0, abs=1e-6)
     assert net.sample_loss(Z[2:], Y[2:], "softmax")[0] == pytest.approx(1600, rel=1e-6)
-    # The exponential unit: logits clipped to the dtype's range, e^z finite > 0.
-    A = net.OUTPUTS["exp"](Z)
+    # Predicted counts: the logits clipped to the dtype's range, e^z finite > 0.
+    A = net.poisson_mean(Z.copy())
     assert A.dtype == dtype and np.all(np.isfinite(A)) and np.all(A > 0)
     assert A[0, 2] > np.finfo(dtype).max / 2 and A[0, 0] <= 2 * np.finfo(dtype).tiny
-    losses = net.sample_loss(Z, 3 * Y, "exp")
-    assert np.all(np.isfinite(losses)) and np.all(losses >= 0)
+    # In training such a logit overflows: the loss is inf, which the solvers
+    # report as divergence (under their errstate).
+    with np.errstate(over="ignore"):
+        assert np.isinf(net.sample_loss(Z, 3 * Y, "exp")[0])
 
 
 @pytest.mark.parametrize("scale", [1, 300, 1e4])
