@@ -4,9 +4,10 @@ prediction path up to the logits.
 
 A concrete estimator (:class:`TwoLayerClassifier`, :class:`TwoLayerRegressor`)
 adds its parameters and ``__init__``, its public methods with their
-docstrings, and the hooks ``_targets`` (y to a ``_targets.Targets`` or
-``_targets.RegressionTargets``: Y, its output unit, its validation score and
-the map from the trained weights to the model's) and ``_check_partial_call``.
+docstrings, and the hooks ``_targets`` (y to a ``_targets.Targets``,
+``_targets.RegressionTargets`` or ``_targets.CountTargets``: Y, its output
+unit, its validation score and the map from the trained weights to the
+model's) and ``_check_partial_call``.
 """
 
 from __future__ import annotations

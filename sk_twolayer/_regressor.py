@@ -1,10 +1,12 @@
 """TwoLayerRegressor: the scikit-learn protocol of a regressor.
 
 Its parameters, the public methods with their documentation, and what is a
-regressor's own: y to standardized targets (``_targets.standardize``) and
+regressor's own: y to standardized targets (``_targets.standardize``), or
+to scaled counts with ``loss="poisson"`` (``_targets.count_targets``), and
 ``predict``. Everything else — the fit transaction, the training sequence,
 the logits — is shared with the classifier (``_base``); the identity output
-and its squared error are one entry of ``_network``'s tables.
+and its squared error, and the exponential output and the Poisson deviance,
+are each one entry of ``_network``'s tables.
 """
 
 from __future__ import annotations
