@@ -916,8 +916,8 @@ def test_poisson_warm_start_and_partial_fit_keep_the_first_scale(counts):
 def test_changing_the_loss_of_a_fitted_model_needs_a_new_fit(counts, friedman):
     X, y, _ = counts
     reg = TwoLayerRegressor(warm_start=True, solver="adam", random_state=0).fit(X, y)
-    before = state(reg)
     reg.set_params(loss="poisson")
+    before = state(reg)
     for method in (reg.fit, reg.partial_fit):
         with pytest.raises(ValueError, match="refit from scratch to change the loss"):
             method(X, y)
