@@ -163,6 +163,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             output=targets.output,
             score=targets.score,
             relative_tol=targets.relative_tol,
+            whole_ladder=targets.whole_ladder,
             one_pass=partial,
         )
         if config.alpha == "auto" and (warm or partial):
