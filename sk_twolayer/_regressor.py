@@ -128,7 +128,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         0.1, 1, 10, 100 and one finer step at 0.3, 3 or 30, each fit
         warm-started from a weaker one, on 3 internal folds; ``alpha_`` is
         the strongest alpha whose held-out squared error (of the
-        standardized targets), summed over the folds, is within half a
+        standardized targets; with ``loss="poisson"`` the Poisson deviance,
+        on the whole coarse ladder), summed over the folds, is within half a
         standard error of the lowest, and the model is then fitted on all
         the rows at it with ``solver``. The folds treat a weight like
         repeated rows, so an integer ``sample_weight`` gives the model of
