@@ -15,9 +15,10 @@ leave.)
 a penalty overfits, too strong a one underfits), so the path brackets its
 bottom first and refines it after: it walks every other alpha of the
 ladder (``COARSE``: 0.1, 1, 10, 100), stopping once the loss has risen past
-its lowest point (twice in a row from the first), then takes one more step
-at the ladder's alpha between the best coarse alpha and its better
-neighbour, warm-started from the weaker of the two. ``alpha_`` is the
+its lowest point (twice in a row from the first; counts, whose loss can rise
+twice before its bottom, walk all four: ``whole_ladder``), then takes one
+more step at the ladder's alpha between the best coarse alpha and its
+better neighbour, warm-started from the weaker of the two. ``alpha_`` is the
 strongest alpha whose summed validation loss is within half a standard
 error (``NOISE_FRACTION``) of the lowest, the standard error being that of
 the mean over the held-out rows: the held-out loss is an estimate, and the
@@ -394,10 +395,11 @@ class _Path:
 
     def walk(self, seeds_the_fit):
         coarse = []
+        whole_ladder = self.folds[0].config.whole_ladder
         for alpha in COARSE:
             self.step(alpha)
             coarse.append(self.scores[alpha])
-            if _past_the_bottom(coarse):
+            if not whole_ladder and _past_the_bottom(coarse):
                 break
         best = _lowest(coarse)
         if len(coarse) > 1:

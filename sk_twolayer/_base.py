@@ -4,9 +4,10 @@ prediction path up to the logits.
 
 A concrete estimator (:class:`TwoLayerClassifier`, :class:`TwoLayerRegressor`)
 adds its parameters and ``__init__``, its public methods with their
-docstrings, and the hooks ``_targets`` (y to a ``_targets.Targets`` or
-``_targets.RegressionTargets``: Y, its output unit, its validation score and
-the map from the trained weights to the model's) and ``_check_partial_call``.
+docstrings, and the hooks ``_targets`` (y to a ``_targets.Targets``,
+``_targets.RegressionTargets`` or ``_targets.CountTargets``: Y, its output
+unit, its validation score and the map from the trained weights to the
+model's) and ``_check_partial_call``.
 """
 
 from __future__ import annotations
@@ -162,6 +163,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             output=targets.output,
             score=targets.score,
             relative_tol=targets.relative_tol,
+            whole_ladder=targets.whole_ladder,
             one_pass=partial,
         )
         if config.alpha == "auto" and (warm or partial):
@@ -360,7 +362,35 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             Z2 = np.clip(Z2, -big, big)
         return Z2
 
+    # ------------------------------------- MLP's names for the fitted model
+
+    @property
+    def coefs_(self):
+        """``[W1_.T, W2_.T]``: the weights in MLPClassifier's and
+        MLPRegressor's layout (fan_in × fan_out), read-only views."""
+        check_is_fitted(self)
+        return [_read_only(np.asarray(self.W1_).T), _read_only(np.asarray(self.W2_).T)]
+
+    @property
+    def intercepts_(self):
+        """``[b1_, b2_]``, read-only views, as MLP's ``intercepts_``."""
+        check_is_fitted(self)
+        return [_read_only(np.asarray(self.b1_)), _read_only(np.asarray(self.b2_))]
+
+    @property
+    def n_layers_(self):
+        """3: the input, hidden and output layers, as MLP counts them."""
+        check_is_fitted(self)
+        return 3
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _read_only(array):
+    """A view of ``array`` that cannot be written through."""
+    view = array.view()
+    view.flags.writeable = False
+    return view

@@ -228,7 +228,18 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         Output units: 1 for binary, ``n_classes`` otherwise.
 
     out_activation_ : {"sigmoid", "softmax"}
-        Output unit in use.
+        Output unit in use (MLPClassifier calls the sigmoid ``"logistic"``).
+
+    coefs_ : list of 2 ndarrays
+        ``[W1_.T, W2_.T]``, read-only views in MLPClassifier's layout
+        (``coefs_[i]`` of shape (fan_in, fan_out)), so that code written
+        for MLPClassifier's fitted attributes reads this model.
+
+    intercepts_ : list of 2 ndarrays
+        ``[b1_, b2_]``, read-only views, as MLPClassifier's.
+
+    n_layers_ : int
+        3 (input, hidden and output layers), as MLPClassifier counts them.
 
     n_features_in_ : int
         Number of features seen during fit.

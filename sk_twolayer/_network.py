@@ -12,7 +12,8 @@ Forward propagation::
     A1 = g(Z1)                   g = tanh, sigmoid or relu
     Z2 = A1·W2ᵀ + b2
     A2 = σ(Z2)                   sigmoid; softmax for several classes;
-                                 the identity (A2 = Z2) for regression
+                                 the identity (A2 = Z2) for regression;
+                                 the exponential (A2 = e^Z2) for counts
 
 Backward propagation (``s`` are the sample weights, ``m = Σ s``; without
 weights ``s = 1`` and ``m`` is the number of samples)::
@@ -26,13 +27,14 @@ weights ``s = 1`` and ``m`` is the number of samples)::
 
 Each output unit comes with the loss it is paired with (``OUTPUTS`` and
 ``LOSSES``): cross-entropy for the sigmoid and softmax units, half the squared
-error ``½ ‖A2 − Y‖²`` for the identity unit. Every pair is canonical, so
-dZ2 = A2 − Y for all three and the backward pass is the same lines; the
-output's inverse link (``INVERSE_LINKS``) turns a mean target into the
-output bias of the best constant model.
+error ``½ ‖A2 − Y‖²`` for the identity unit, half the Poisson deviance
+``A2 − Y·Z2`` (plus a constant in Y) for the exponential unit. Every pair is
+canonical, so dZ2 = A2 − Y for all four and the backward pass is the same
+lines; the output's inverse link (``INVERSE_LINKS``) turns a mean target
+into the output bias of the best constant model.
 
 Prediction: ``ŷ = 1`` where ``A2 > 0.5`` (the most probable class for
-softmax); for regression ``ŷ = A2``.
+softmax); for regression and counts ``ŷ = A2``.
 
 Nothing here knows about scikit-learn: these functions take arrays and return
 arrays. ``_blocks.py`` runs them over the rows, the solvers (``_solvers.py``)
@@ -40,7 +42,7 @@ iterate, and ``_blas.py`` chooses how the products are computed.
 """
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, xlogy
 
 from ._blas import add_scaled, add_to_rows, matmul_into, product_into
 
@@ -167,7 +169,19 @@ def identity(Z, out=None):
     return out
 
 
-OUTPUTS = {"sigmoid": sigmoid, "softmax": softmax, "identity": identity}
+def exponential(Z, out=None):
+    """The exponential output unit of counts, A2 = e^z (in training, a logit
+    past ~709, 88 in float32, overflows to inf: a diverged fit, which the
+    solvers report; predictions take :func:`poisson_mean`)."""
+    return np.exp(Z, out=out)
+
+
+OUTPUTS = {
+    "sigmoid": sigmoid,
+    "softmax": softmax,
+    "identity": identity,
+    "exp": exponential,
+}
 
 
 def softplus(Z, out=None):
@@ -208,12 +222,29 @@ def squared_error(Z2, Y):
     return 0.5 * row_sum(D)[:, 0]
 
 
+def half_poisson_deviance(Z2, Y):
+    """½ deviance = y log(y / a) − y + a = a − y z + (y log y − y), a = e^z
+    (:func:`exponential`), summed over the exponential units: the loss of
+    counts, ≥ 0 and 0 where a = y (0 log 0 = 0)."""
+    return _half_deviance(exponential(Z2), Y * Z2, Y)
+
+
+def _half_deviance(A, YZ, Y):
+    """Σ_k a_k − y_k z_k + y_k log y_k − y_k of each row, from A = e^Z,
+    YZ = Y·Z (written over) and Y."""
+    L = np.subtract(A, YZ, out=YZ)
+    L += xlogy(Y, Y)
+    L -= Y
+    return row_sum(L)[:, 0]
+
+
 #: The loss each output unit is trained on. The pairs are canonical:
 #: ∂ℓ/∂z = a − y for each (see ``accumulate``).
 LOSSES = {
     "sigmoid": sigmoid_cross_entropy,
     "softmax": softmax_cross_entropy,
     "identity": squared_error,
+    "exp": half_poisson_deviance,
 }
 
 
@@ -245,8 +276,12 @@ def weighted_sum(losses, sample_weight):
 def loss_and_output(Z2, Y, sample_weight, output, out=None):
     """``total_loss(Z2, Y, sample_weight, output)`` and the output
     ``OUTPUTS[output](Z2, out=out)`` (``out`` may be Z2), bit for bit, at
-    once: for softmax the two share e^{z − max z} and its row sums, which
-    are computed once."""
+    once: for softmax the two share e^{z − max z} and its row sums, and the
+    exponential unit its e^z, which are computed once."""
+    if output == "exp":
+        YZ = Y * Z2  # before ``out`` (which may be Z2) is written
+        A = exponential(Z2, out=out)
+        return weighted_sum(_half_deviance(A, YZ, Y), sample_weight), A
     if output != "softmax":
         loss = total_loss(Z2, Y, sample_weight, output)
         return loss, OUTPUTS[output](Z2, out=out)
@@ -276,16 +311,49 @@ def log_probability(p):
     return np.log(np.clip(p, PROBABILITY_CLIP, 1 - PROBABILITY_CLIP))
 
 
+def log_mean(mean):
+    """log μ, the exponential unit's inverse link; a mean of 0 (no count in
+    the rows, as in a fold of alpha="auto") gives the log of the smallest
+    normal number, finite."""
+    return np.log(np.maximum(mean, np.finfo(np.float64).tiny))
+
+
 #: The output bias whose A2 is a given mean target: with the weights W2 at
 #: zero, b2 = link(mean Y) is the best constant model of each output unit.
 INVERSE_LINKS = {
     "sigmoid": logit,
     "softmax": log_probability,
     "identity": identity,
+    "exp": log_mean,
 }
 
 
 # --- prediction ------------------------------------------------------------------
+
+#: The logits of a prediction of counts, per dtype: [log of the smallest
+#: normal number, the largest float below log of the largest], so that e^z is
+#: finite and > 0 (the float32 log of its largest number rounds up, and
+#: e^{that} overflows).
+EXP_RANGE = {
+    np.dtype(t): (
+        np.log(np.finfo(t).tiny).astype(t),
+        np.nextafter(np.log(np.finfo(t).max).astype(t), t(0)),
+    )
+    for t in (np.float32, np.float64)
+}
+
+
+def poisson_mean(Z2, out=None):
+    """A2 = e^Z2 as predicted counts (into ``out``, Z2 itself when None):
+    the logits clipped to :data:`EXP_RANGE` first, so that A2 is finite and
+    > 0 for logits of any size, without overflow (as :func:`probabilities`
+    keeps probabilities inside (0, 1))."""
+    out = Z2 if out is None else out
+    low, high = EXP_RANGE[out.dtype]
+    # Two ufuncs: np.clip's Python wrapper costs more than a one-row prediction.
+    A = np.maximum(Z2, low, out=out)
+    np.minimum(A, high, out=A)
+    return np.exp(A, out=A)
 
 
 def probabilities(Z2, output, out=None):
@@ -454,6 +522,8 @@ def accumulate(
     # product is ∂L/∂z = a − y. For softmax with cross-entropy,
     # ∂L/∂z_k = Σ_j (−y_j / a_j) a_j (δ_jk − a_k) = a_k Σ_j y_j − y_k = a_k − y_k.
     # For the identity unit with L = ½ (a − y)² and a = z, ∂L/∂z = a − y at once.
+    # For the exponential unit with L = a − y z (half the Poisson deviance, up
+    # to a constant in y) and a = e^z, ∂L/∂z = e^z − y = a − y.
     # Hence dZ2 = A2 − Y, row by row (scaled by each sample's weight).
     dZ2 = np.subtract(A2, Y, out=A2)  #               dZ2 = A2 − Y
     if s is not None:

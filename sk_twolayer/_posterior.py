@@ -89,6 +89,9 @@ JACOBIAN_FLOATS = 1 << 21
 #: evenly spread over the training rows (:func:`_kernel_gamma`).
 KERNEL_ROWS = 1024
 
+#: e^z of counts is taken on z clipped to ±this (finite in float64).
+EXP_LIMIT = 700.0
+
 #: The exact curvature's products take every core from this many
 #: multiply-adds (m·n_y·P²) on.
 PARALLEL_WORK = 1 << 28
@@ -104,8 +107,9 @@ class Posterior:
     factors of the kind (``factors``, a dict of arrays).
     """
 
-    def __init__(self, kind, noise, pooled, gamma, alpha, factors):
+    def __init__(self, kind, noise, pooled, gamma, alpha, factors, output="identity"):
         self.kind = kind
+        self.output = output
         self.noise = noise
         self.pooled = pooled
         self.gamma = gamma
@@ -155,7 +159,17 @@ def weight_mask(n_x, n_h, n_y):
 # --- fit --------------------------------------------------------------------
 
 
-def fit(X, Y, sample_weight, params, alpha, activation, kind=None, held_out=None):
+def fit(
+    X,
+    Y,
+    sample_weight,
+    params,
+    alpha,
+    activation,
+    kind=None,
+    held_out=None,
+    output="identity",
+):
     """The posterior of the network ``params = (W1, b1, W2, b2)`` (trained
     units) on its training rows X, Y (sample weights: None for all 1) with
     the L2 strength ``alpha``. ``kind`` None: :func:`choose_kind`.
@@ -167,6 +181,13 @@ def fit(X, Y, sample_weight, params, alpha, activation, kind=None, held_out=None
     the training rows), split over the outputs as their residuals are.
     Else it is the residuals' mean square over their degrees of freedom,
     Σ s r² / (m − γ).
+
+    ``output="exp"`` (counts, ``loss="poisson"``): the mean is μ = e^z and
+    the noise Poisson's, φ μ. The curvature of the deviance in z is μ, so G
+    weighs each row's J_z(x)ᵀ J_z(x) by s μ; φ is the Pearson statistic
+    over the degrees of freedom, Σ s (y − μ)² / μ / (m − γ); and the
+    predictive variance is φ μ + φ μ² J_z (G + α D)⁻¹ J_zᵀ (the mean's
+    gradient is μ J_z).
 
     BLAS runs on one thread (the products here are of a few hundred
     columns, where a second thread costs more in waiting than it saves,
@@ -180,10 +201,21 @@ def fit(X, Y, sample_weight, params, alpha, activation, kind=None, held_out=None
         nullcontext if kind == "full" and work >= PARALLEL_WORK else blas_on_one_thread
     )
     with threads():
-        return _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out)
+        return _fit(
+            X, Y, sample_weight, params, alpha, activation, kind, held_out, output
+        )
 
 
-def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
+def _mean_and_curvature(Z, output):
+    """μ(z), its derivative dμ/dz and the variance function V(μ) (the
+    deviance's curvature in z is dμ/dz for these canonical pairs)."""
+    if output == "exp":
+        mu = np.exp(np.clip(Z, -EXP_LIMIT, EXP_LIMIT))
+        return mu, mu, mu
+    return Z, np.ones_like(Z), np.ones_like(Z)
+
+
+def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out, output):
     W1, b1, W2, b2 = (np.asarray(p, dtype=np.float64) for p in params)
     n_y = W2.shape[0]
     s = (
@@ -193,13 +225,15 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
     )
     m = s.sum()
     A1, dA1 = hidden(X, W1, b1, activation)
-    residual = A1 @ W2.T + b2 - np.asarray(Y, dtype=np.float64)
-    sum_sq = s @ np.square(residual)  # Σ s r_k² of each output
+    mu, slope, var_fn = _mean_and_curvature(A1 @ W2.T + b2, output)
+    # Σ s r² / V(μ) of each output (Pearson's statistic; Σ s r² for V = 1)
+    sum_sq = s @ (np.square(mu - np.asarray(Y, dtype=np.float64)) / var_fn)
+    w = s[:, None] * slope  # each row's and output's curvature weight
     if kind == "full":
-        factors, gamma = _fit_full(X, A1, dA1, W2, s, alpha)
+        factors, gamma = _fit_full(X, A1, dA1, W2, w, alpha)
     else:
         hidden_layer = kind == "kfac"
-        factors, gamma = _fit_kfac(X, A1, dA1, W2, s, m, alpha, hidden_layer)
+        factors, gamma = _fit_kfac(X, A1, dA1, W2, w, alpha, hidden_layer)
     if held_out is not None and sum_sq.sum() > 0:
         # A held-out row's expected squared error is σ² (1 + J (G + αD)⁻¹ Jᵀ),
         # whose second term averages γ/m over the training rows.
@@ -209,35 +243,36 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out):
         free = np.maximum(m - gamma / n_y, min(1.0, m))
         noise = sum_sq / free
         pooled = float(sum_sq.sum() / max(n_y * m - gamma, min(1.0, n_y * m)))
-    return Posterior(kind, noise, pooled, float(gamma), float(alpha), factors)
+    return Posterior(kind, noise, pooled, float(gamma), float(alpha), factors, output)
 
 
-def gauss_newton(X, A1, dA1, W2, s):
-    """G = Σ_i s_i Σ_k J_k(x_i)ᵀ J_k(x_i), P × P in ``jacobian_rows``'
-    layout, its rows of J formed a block at a time. Only the lower
-    triangle is written (the rest is 0): what the Cholesky factor reads."""
+def gauss_newton(X, A1, dA1, W2, w):
+    """G = Σ_i Σ_k w_ik J_k(x_i)ᵀ J_k(x_i), P × P in ``jacobian_rows``'
+    layout (``w``: the rows' weights, or rows × outputs), its rows of J
+    formed a block at a time. Only the lower triangle is written (the rest
+    is 0): what the Cholesky factor reads."""
     n_y, n_h = W2.shape
     n_params = n_h * (X.shape[1] + 1) + n_y * (n_h + 1)
     G = np.zeros((n_params, n_params))
     rows = max(1, JACOBIAN_FLOATS // n_params)
-    root = np.sqrt(s)
+    root = np.sqrt(_by_output(w, n_y))
     for a in range(0, X.shape[0], rows):
         b = min(a + rows, X.shape[0])
         for k in range(n_y):
             J = jacobian_rows(X[a:b], A1[a:b], dA1[a:b], W2, k)
-            J *= root[a:b, None]
+            J *= root[a:b, k, None]
             G = linalg.blas.dsyrk(
                 1.0, J, beta=1.0, c=G, trans=1, lower=1, overwrite_c=True
             )
     return G
 
 
-def _fit_full(X, A1, dA1, W2, s, alpha):
+def _fit_full(X, A1, dA1, W2, w, alpha):
     """The inverse of G + α D's Cholesky factor, and γ."""
     n_y, n_h = W2.shape
     D = weight_mask(X.shape[1], n_h, n_y)
     n_params = D.size
-    H = gauss_newton(X, A1, dA1, W2, s)
+    H = gauss_newton(X, A1, dA1, W2, w)
     H[np.diag_indices(n_params)] += alpha * D
     L = _cholesky(H)
     # (G + αD)⁻¹ = L⁻ᵀ L⁻¹; γ = tr(G H⁻¹) = P − α Σ_w (H⁻¹)_ww
@@ -263,39 +298,58 @@ def _cholesky(H):
             jitter = max(2 * jitter, 1e-10 * top)
 
 
-def _fit_kfac(X, A1, dA1, W2, s, m, alpha, hidden_layer=True):
+def _fit_kfac(X, A1, dA1, W2, w, alpha, hidden_layer=True):
     """The two layers' factors (see the module text), and γ; the output
-    layer's alone without ``hidden_layer``."""
+    layer's alone without ``hidden_layer``. ``w``: each row's (and
+    output's) curvature weight."""
     n_y, n_h = W2.shape
-    # The output layer, exact: C = Σ s Ã Ãᵀ, Ã = [A1, 1], plus α on W2.
+    w = _by_output(w, n_y)
+    # The output layer, exact: C_k = Σ w_k Ã Ãᵀ, Ã = [A1, 1], plus α on W2.
     A1t = _with_ones(A1)
-    C = (A1t * s[:, None]).T @ A1t
-    D2 = np.append(np.ones(n_h), 0.0)
-    L2_inv = np.tril(
-        linalg.lapack.dtrtri(_cholesky(C + np.diag(alpha * D2)), lower=1)[0]
+    D2 = np.diag(np.append(alpha * np.ones(n_h), 0.0))
+    L2_inv = np.stack(
+        [
+            np.tril(linalg.lapack.dtrtri(_cholesky(C + D2), lower=1)[0])
+            for C in ((A1t * w[:, k, None]).T @ A1t for k in range(n_y))
+        ]
     )
     if not hidden_layer:
-        gamma = n_y * (n_h + 1 - alpha * (D2 @ np.square(L2_inv).sum(axis=0)))
+        gamma = n_h * n_y + n_y - float(np.trace(D2 @ _gram_of(L2_inv).sum(axis=0)))
         return {"L2_inv": L2_inv}, gamma
-    # The hidden layer: A = Σ_i s_i Σ_k dZ1_ik dZ1_ikᵀ / m, where
-    # dZ1_ik = W2_k ∗ g′_i, so that Σ_k dZ1 dZ1ᵀ = (g′ g′ᵀ) ∗ (W2ᵀ W2).
-    A = ((dA1 * s[:, None]).T @ dA1) * (W2.T @ W2) / m
+    # The hidden layer: A = Σ_i Σ_k w_ik dZ1_ik dZ1_ikᵀ / Σ w̄, where
+    # dZ1_ik = W2_k ∗ g′_i, and B = Σ_i w̄_i X̃_i X̃_iᵀ, w̄ the rows' mean
+    # weight over the outputs.
+    w_row = w.mean(axis=1)
+    A = sum(
+        ((dA1 * w[:, k, None]).T @ dA1) * np.outer(W2[k], W2[k]) for k in range(n_y)
+    ) / (n_y * w_row.sum())
     lam_a, Q_a = np.linalg.eigh(A)
-    lam_b, Q_b = _row_span_eigen(X, s)
+    lam_b, Q_b = _row_span_eigen(X, w_row)
     product = np.maximum(lam_a, 0.0)[:, None] * lam_b[None, :]
     factors = {"L2_inv": L2_inv, "Q_a": Q_a, "product": product, "Q_b": Q_b}
     # γ and the factors' scale from the exact curvature on the rows' side
     # (its kernel, below): the Kronecker product has rank n_h · rank(B),
     # not at most m, so its own γ can exceed the rows there are.
     rows = _spread_rows(X.shape[0], max(1, KERNEL_ROWS // n_y))
-    w = s[rows] * (s.sum() / s[rows].sum())
-    gamma = _kernel_gamma(X[rows], A1[rows], dA1[rows], W2, w, alpha)
+    w_rows = w[rows] * (w_row.sum() / w_row[rows].sum())
+    gamma = _kernel_gamma(X[rows], A1[rows], dA1[rows], W2, w_rows, alpha)
     # Scaled so that the training rows' leverages add up to γ, as they do
-    # under the exact posterior: Σ_i s_i J(x_i) (G + α D)⁻¹ J(x_i)ᵀ = γ.
+    # under the exact posterior: Σ_i Σ_k w_ik J_k(x_i) (G + α D)⁻¹ J_k(x_i)ᵀ = γ.
     probe = Posterior("kfac", None, 1.0, 0.0, alpha, {**factors, "scale": 1.0})
-    leverage = w @ _epistemic(probe, X[rows], A1[rows], dA1[rows], W2).sum(axis=1)
+    leverage = (w_rows * _epistemic(probe, X[rows], A1[rows], dA1[rows], W2)).sum()
     factors["scale"] = gamma / leverage if leverage > 0 else 1.0
     return factors, gamma
+
+
+def _gram_of(L_inv):
+    """(C + α D)⁻¹ = L⁻ᵀ L⁻¹ of each output's factor."""
+    return np.einsum("kji,kjl->kil", L_inv, L_inv)
+
+
+def _by_output(w, n_y):
+    """Weights as rows × outputs (a vector of the rows' weights repeated)."""
+    w = np.asarray(w, dtype=np.float64)
+    return np.repeat(w[:, None], n_y, axis=1) if w.ndim == 1 else w
 
 
 def _spread_rows(n, k):
@@ -308,7 +362,8 @@ def _spread_rows(n, k):
 def _kernel_gamma(X, A1, dA1, W2, w, alpha):
     """γ = tr(G (G + α I)⁻¹) from the eigenvalues of the rows' kernel
     K = S^½ J Jᵀ S^½ (G = Jᵀ S J has the same nonzero ones), J's rows
-    being those of every row and output: J(x_i)_k · J(x_j)_l =
+    being those of every row and output (``w``: their weights, rows or rows
+    × outputs): J(x_i)_k · J(x_j)_l =
     (dZ1_ik · dZ1_jl)(x̃_i · x̃_j) + [k = l] (ã_i · ã_j), the network's
     tangent kernel. The biases are counted as penalised here."""
     n_y = W2.shape[0]
@@ -321,7 +376,7 @@ def _kernel_gamma(X, A1, dA1, W2, w, alpha):
             for k in range(n_y)
         ]
     )
-    root = np.sqrt(np.tile(w, n_y))
+    root = np.sqrt(_by_output(w, n_y).T.ravel())  # output blocks, as K's
     K *= root[:, None] * root[None, :]
     mu = np.maximum(linalg.eigvalsh(K, check_finite=False), 0.0)
     if alpha > 0:
@@ -373,9 +428,10 @@ def _variance(posterior, X, params, activation, rows):
     for a in range(0, n, rows):
         b = min(a + rows, n)
         A1, dA1 = hidden(X[a:b], W1, b1, activation)
-        out[a:b] = _epistemic(posterior, X[a:b], A1, dA1, W2)
-    out *= posterior.pooled
-    out += posterior.noise
+        _, slope, var_fn = _mean_and_curvature(A1 @ W2.T + b2, posterior.output)
+        epistemic = _epistemic(posterior, X[a:b], A1, dA1, W2)
+        # noise σ_k² V(μ), plus σ² (dμ/dz)² J_z (G + α D)⁻¹ J_zᵀ
+        out[a:b] = posterior.noise * var_fn + posterior.pooled * slope**2 * epistemic
     return out
 
 
@@ -389,11 +445,11 @@ def _epistemic(posterior, X, A1, dA1, W2):
             J = jacobian_rows(X, A1, dA1, W2, k)
             out[:, k] = np.square(J @ f["L_inv"].T).sum(axis=1)
         return out
-    # The output layer: Ã (C + α D)⁻¹ Ãᵀ, the same for every output.
-    second = np.square(_with_ones(A1) @ f["L2_inv"].T).sum(axis=1)
+    # The output layer: Ã (C_k + α D)⁻¹ Ãᵀ for each output.
+    A1t = _with_ones(A1)
+    second = np.stack([np.square(A1t @ L.T).sum(axis=1) for L in f["L2_inv"]], axis=1)
     if "Q_a" not in f:  # "last_layer"
-        out[:] = second[:, None]
-        return out
+        return second
     # The hidden layer, in the factors' eigenvectors:
     # Σ_ij (Q_aᵀ dZ1)_i² (Q_bᵀ x̃)_j² / (λa_i λb_j + α), plus the prior's
     # variance 1/α on the part of x̃ outside the rows' span.
@@ -408,7 +464,7 @@ def _epistemic(posterior, X, A1, dA1, W2):
         first = ((U @ M) * V).sum(axis=1)
         if alpha > 0:
             first += U.sum(axis=1) * outside / alpha
-        out[:, k] = first + second
+        out[:, k] = first + second[:, k]
     out *= f["scale"]
     return out
 

@@ -1,10 +1,12 @@
 """TwoLayerRegressor: the scikit-learn protocol of a regressor.
 
 Its parameters, the public methods with their documentation, and what is a
-regressor's own: y to standardized targets (``_targets.standardize``) and
+regressor's own: y to standardized targets (``_targets.standardize``), or
+to scaled counts with ``loss="poisson"`` (``_targets.count_targets``), and
 ``predict``. Everything else — the fit transaction, the training sequence,
 the logits — is shared with the classifier (``_base``); the identity output
-and its squared error are one entry of ``_network``'s tables.
+and its squared error, and the exponential output and the Poisson deviance,
+are each one entry of ``_network``'s tables.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
+from . import _network as net
 from . import _posterior
 from ._base import MatrixLike, TwoLayerBase, _check_partial_fit_solver
 from ._callbacks import open_callback_context
-from ._sklearn_private import _fit_context
-from ._targets import check_validation_size, standardize
+from ._sklearn_private import StrOptions, _fit_context
+from ._targets import check_validation_size, count_targets, standardize
+
+#: The output unit of each loss (``_network.OUTPUTS``), as MLPRegressor names
+#: it in ``out_activation_``.
+OUTPUT_OF_LOSS = {"squared_error": "identity", "poisson": "exp"}
 
 
 class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
@@ -39,10 +46,30 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     ``tol`` mean the same whatever y's units; the scaling is folded back
     into ``W2_`` and ``b2_``, which predict y in its own units.
 
+    For counts, ``loss="poisson"`` puts an exponential output unit
+    ``A2 = e^Z2`` on the same network, trained on half the Poisson
+    deviance: again a canonical pair, ``dZ2 = A2 − Y``. Its predictions are
+    always positive, and a count's error is weighed by the inverse of its
+    expected variance, which grows with its mean.
+
     Parameters
     ----------
     n_hidden : int, default=32
         Number of hidden units, the course's ``n_h``.
+
+    loss : {"squared_error", "poisson"}, default="squared_error"
+        ``"squared_error"``: the identity output, half the squared error.
+        ``"poisson"``: the exponential output ``A2 = e^Z2`` (a log link)
+        and half the Poisson deviance ``y log(y / ŷ) − y + ŷ`` per output,
+        for counts and rates: y must be >= 0 with a positive weighted sum
+        per output. y is then scaled by its weighted mean inside ``fit``
+        (the log of the scale is folded into ``b2_``), and the output bias
+        starts at the log of that mean, the best constant model. A rate
+        with an exposure is fitted as scikit-learn's Poisson models fit
+        it: ``y = counts / exposure``, ``sample_weight = exposure``.
+        ``score`` stays R², as for every scikit-learn regressor; to score
+        by the deviance use ``d2_tweedie_score(power=1)`` or
+        ``make_scorer(mean_poisson_deviance, greater_is_better=False)``.
 
     activation : {"tanh", "sigmoid", "relu"}, default="tanh"
         Activation ``g`` of the hidden layer.
@@ -62,9 +89,11 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         ConvergenceWarning says so. ``"auto"`` starts at 1.0 and halves the
         step whenever a step raised the loss (taking that step back). For
         ``"sgd"`` and ``"adam"`` it is the step size of every update;
-        ``"auto"`` is 0.1 for ``"sgd"`` and 0.01 for ``"adam"``. Ignored by
-        ``"lbfgs"``. The steps act on the standardized targets, so one
-        learning rate suits y in any units.
+        ``"auto"`` is 0.1 for ``"sgd"`` (0.03 with ``loss="poisson"``,
+        whose curvature grows with the prediction) and 0.01 for
+        ``"adam"``. Ignored by ``"lbfgs"``. The steps act on the
+        standardized (or scaled) targets, so one learning rate suits y in
+        any units.
 
     max_iter : int >= 1, default=1000
         Maximum number of iterations: gradient steps for ``"gd"``,
@@ -100,7 +129,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         0.1, 1, 10, 100 and one finer step at 0.3, 3 or 30, each fit
         warm-started from a weaker one, on 3 internal folds; ``alpha_`` is
         the strongest alpha whose held-out squared error (of the
-        standardized targets), summed over the folds, is within half a
+        standardized targets; with ``loss="poisson"`` the Poisson deviance,
+        on the whole coarse ladder), summed over the folds, is within half a
         standard error of the lowest, and the model is then fitted on all
         the rows at it with ``solver``. The folds treat a weight like
         repeated rows, so an integer ``sample_weight`` gives the model of
@@ -190,17 +220,30 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
 
     alpha_path_ : dict or None
         With ``alpha="auto"`` (when ``fit`` chose the alpha): the mean
-        held-out loss (half the squared error of the standardized targets)
-        of every alpha the path reached, ``{alpha: loss}``, weakest first;
-        ``alpha_`` is the strongest within half a standard error of the
-        lowest. None otherwise.
+        held-out loss (half the squared error of the standardized targets;
+        half the Poisson deviance of the scaled targets with
+        ``loss="poisson"``) of every alpha the path reached,
+        ``{alpha: loss}``, weakest first; ``alpha_`` is the strongest within
+        half a standard error of the lowest. None otherwise.
 
     n_outputs_ : int
         Number of outputs: 1 for a 1-D y (or a single column), else the
         columns of y.
 
-    out_activation_ : "identity"
-        The output unit.
+    out_activation_ : {"identity", "exp"}
+        The output unit: ``"exp"`` with ``loss="poisson"`` (as
+        MLPRegressor names them).
+
+    coefs_ : list of 2 ndarrays
+        ``[W1_.T, W2_.T]``, read-only views in MLPRegressor's layout
+        (``coefs_[i]`` of shape (fan_in, fan_out)), so that code written
+        for MLPRegressor's fitted attributes reads this model.
+
+    intercepts_ : list of 2 ndarrays
+        ``[b1_, b2_]``, read-only views, as MLPRegressor's.
+
+    n_layers_ : int
+        3 (input, hidden and output layers), as MLPRegressor counts them.
 
     n_features_in_ : int
         Number of features seen during fit.
@@ -222,7 +265,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         ``Y = (y − mean) / scale`` and W2 the trained (unscaled) weights.
         It does not change with y's units: the best constant model's loss is
         0.5 per output, and for one output ``1 − 2 J`` is about the
-        training R² when alpha is small.
+        training R² when alpha is small. With ``loss="poisson"``:
+        ``J = (1/m) Σ s ½ d(Y, A2) + α/(2m) (‖W1‖² + ‖W2‖²)``, half the
+        Poisson deviance ``d`` of ``Y = y / ȳ`` (ȳ the weighted mean), also
+        unchanged by y's units.
 
     loss_curve_ : list of float
         The training loss at every iteration, in the same units;
@@ -230,14 +276,18 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
 
     validation_scores_ : list of float or None
         With ``early_stopping``: the validation R² at every iteration
-        (averaged over the outputs, as ``score``).
+        (averaged over the outputs, as ``score``); with ``loss="poisson"``
+        the validation D² on the Poisson deviance
+        (``d2_tweedie_score(power=1)``, averaged over the outputs).
 
     validation_loss_curve_ : list of float or None
         With ``early_stopping``: the validation loss (half the weighted
-        mean squared error of the standardized targets) at every iteration.
+        mean squared error of the standardized targets, or half the mean
+        Poisson deviance of the scaled targets) at every iteration.
 
     best_validation_score_ : float or None
-        With ``early_stopping``: the validation R² of the restored weights.
+        With ``early_stopping``: the validation R² (D² for
+        ``loss="poisson"``) of the restored weights.
 
     best_validation_loss_ : float or None
         With ``early_stopping``: the lowest validation loss, that of the
@@ -292,6 +342,23 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     ``warm_start`` and ``partial_fit`` keep the standardization of the
     first fit (of the first chunk, for ``partial_fit``).
 
+    **Counts** (``loss="poisson"``): with ``Y = y / ȳ``, ȳ the weighted
+    mean of each output, the output and the loss are::
+
+        A2 = e^Z2                                      (exponential output)
+        J  = (1/m) Σ s (A2 − Y·Z2 + Y log Y − Y) + (α/2m) (‖W1‖² + ‖W2‖²)
+        dZ2 = (A2 − Y) ∗ s
+
+    the rest of the pass unchanged. ``A2 − Y·Z2`` is half the Poisson
+    deviance up to a constant in Y; the constant makes J half the mean
+    deviance, 0 for a perfect fit. ``b2`` starts at ``log(mean Y)`` (about
+    0) and the fitted model stores ``b2_ = b2 + log ȳ``, so that
+    ``predict(X) = exp(A1·W2_ᵀ + b2_)``: a fit on ``c · y`` predicts ``c``
+    times the values, to rounding. ``predict`` clips the logits to the
+    float type's range before the exponential, so a prediction is always
+    finite and > 0. Early stopping scores D² (``d2_tweedie_score(power=1)``), and
+    ``alpha="auto"`` scores its path by the held-out deviance.
+
     **Callbacks** (scikit-learn >= 1.9) and **metadata routing** work as for
     :class:`TwoLayerClassifier`: ``set_callbacks(...)``;
     ``set_fit_request(sample_weight=True)`` and ``set_score_request``.
@@ -314,14 +381,31 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     >>> A1 = np.tanh(X @ reg.W1_.T + reg.b1_)
     >>> np.allclose(A1 @ reg.W2_.T + reg.b2_, reg.predict(X)[:, None])
     True
+
+    Counts, with ``loss="poisson"``: predictions are positive, and
+    ``d2_tweedie_score(power=1)`` scores them on the Poisson deviance:
+
+    >>> from sklearn.metrics import d2_tweedie_score
+    >>> counts = rng.poisson(np.exp(np.sin(X[:, 0])))
+    >>> pois = TwoLayerRegressor(loss="poisson", random_state=0).fit(X, counts)
+    >>> pois.out_activation_, bool(pois.predict(X).min() > 0)
+    ('exp', True)
+    >>> bool(d2_tweedie_score(counts, pois.predict(X), power=1) > 0.3)
+    True
     """
 
     _numeric_y = True
+
+    _parameter_constraints: dict = {
+        **TwoLayerBase._parameter_constraints,
+        "loss": [StrOptions(set(OUTPUT_OF_LOSS))],
+    }
 
     def __init__(
         self,
         n_hidden: int = 32,
         *,
+        loss: Literal["squared_error", "poisson"] = "squared_error",
         activation: Literal["tanh", "sigmoid", "relu"] = "tanh",
         solver: Literal["lbfgs", "adam", "sgd", "gd"] = "lbfgs",
         learning_rate: Literal["auto"] | float = "auto",
@@ -345,6 +429,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         verbose: bool | int = False,
     ) -> None:
         self.n_hidden = n_hidden
+        self.loss = loss
         self.activation = activation
         self.solver = solver
         self.learning_rate = learning_rate
@@ -484,13 +569,26 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         return self._transaction(self._train, X, y, sample_weight, None, True)
 
     def _targets(self, X, y, sample_weight, warm, classes, partial):
-        scaling = (self._target_mean, self._target_scale) if warm else None
-        targets = standardize(y, X, sample_weight, scaling, what=warm or "fit")
+        what = warm or "fit"
+        if warm and self.out_activation_ != OUTPUT_OF_LOSS[self.loss]:
+            raise ValueError(
+                f"{warm}: the fitted model's output is {self.out_activation_!r}, "
+                f"loss={self.loss!r} trains an {OUTPUT_OF_LOSS[self.loss]!r} "
+                "output; refit from scratch to change the loss."
+            )
+        if self.loss == "poisson":
+            scale = self._target_scale if warm else None
+            targets = count_targets(y, X, sample_weight, scale, what=what)
+            mean = None
+        else:
+            scaling = (self._target_mean, self._target_scale) if warm else None
+            targets = standardize(y, X, sample_weight, scaling, what=what)
+            mean = targets.mean
         if self.early_stopping and not partial:
             check_validation_size(
                 targets.sample_weight, len(y), self.validation_fraction
             )
-        self._target_mean, self._target_scale = targets.mean, targets.scale
+        self._target_mean, self._target_scale = mean, targets.scale
         self.out_activation_ = targets.output
         self.n_outputs_ = targets.Y.shape[1]
         return targets
@@ -502,8 +600,12 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         if partial:
             self.posterior_ = None
             return
-        path = self.alpha_path_  # held-out ½ ‖r‖² per row at each alpha
-        held_out = None if path is None else 2 * path[self.alpha_] / self.n_outputs_
+        # The path's held-out ½ ‖r‖² per row at alpha_ (squared error only:
+        # for counts it is the deviance, and the dispersion is Pearson's).
+        path, output = self.alpha_path_, self.out_activation_
+        held_out = None
+        if path is not None and output == "identity":
+            held_out = 2 * path[self.alpha_] / self.n_outputs_
         self.posterior_ = _posterior.fit(
             X,
             targets.Y,
@@ -512,6 +614,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
             self.alpha_,
             self.activation,
             held_out=held_out,
+            output=output,
         )
 
     # ------------------------------------------------------------- predict
@@ -519,15 +622,17 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
     def predict(
         self, X: MatrixLike, return_std: bool = False
     ) -> NDArray[np.floating] | tuple[NDArray[np.floating], NDArray[np.floating]]:
-        """Predicted targets, ``g(X·W1_ᵀ + b1_)·W2_ᵀ + b2_``, and with
+        """Predicted targets, ``g(X·W1_ᵀ + b1_)·W2_ᵀ + b2_`` (its exponential
+        with ``loss="poisson"``, always finite and > 0), and with
         ``return_std`` the standard deviation of the predictive distribution.
 
-        The std is that of a new observation of y at x: the noise level
-        the training residuals show, plus the uncertainty of the weights
-        under the posterior that the L2 penalty implies (a Gaussian prior of
-        precision ``alpha_``), linearised at the fitted weights (the Laplace
-        approximation). It widens where the training data are thin. See the
-        user guide, "How sure is the network".
+        The std is that of a new observation of y at x: the noise (for
+        counts, Poisson's, times the dispersion the training rows show),
+        plus the uncertainty of the weights under the posterior that the L2
+        penalty implies (a Gaussian prior of precision ``alpha_``),
+        linearised at the fitted weights (the Laplace approximation). It
+        widens where the training data are thin. See the user guide, "How
+        sure is the network".
 
         Parameters
         ----------
@@ -578,6 +683,8 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         """
         X = self._validated(X)
         Z2 = self._logits(X)
+        if self.out_activation_ == "exp":  # A2 = e^Z2, finite and > 0
+            Z2 = net.poisson_mean(Z2)
         y_mean = Z2[:, 0] if self.n_outputs_ == 1 else Z2
         if not return_std:
             return y_mean
@@ -598,13 +705,18 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         return std[:, 0] if self.n_outputs_ == 1 else std
 
     def _trained_params(self):
-        """W1_, b1_, W2_, b2_ in the units the network was trained in."""
+        """W1_, b1_, W2_, b2_ in the units the network was trained in: y
+        standardized (``(y − mean) / scale``), or y / scale for counts."""
         W2, b2 = (np.asarray(p, dtype=np.float64) for p in (self.W2_, self.b2_))
         scale, mean = self._target_scale, self._target_mean
+        if self.out_activation_ == "exp":
+            return self.W1_, self.b1_, W2, b2 - np.log(scale)
         return self.W1_, self.b1_, W2 / scale[:, None], (b2 - mean) / scale
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         tags.target_tags.single_output = True
+        # Counts: the estimator checks then draw y >= 0 (as for PoissonRegressor).
+        tags.target_tags.positive_only = self.loss == "poisson"
         return tags

@@ -18,11 +18,15 @@ The graph is the network, one node per equation (samples are rows)::
     A1 = g(Z1)             Tanh | Sigmoid | Relu
     Z2 = A1·W2ᵀ + b2       Gemm(A1, W2_, b2_, transB=1)
     A2 = σ(Z2)             Sigmoid (binary, multilabel) | Softmax (multiclass)
-                           (the regressor: none, A2 = Z2)
+                           (the regressor: none, A2 = Z2;
+                           with loss="poisson": Exp(Min(Max(Z2, lo), hi)))
 
 **The regressor**'s graph ends there: its one output, ``variable``, is
 ``predict``'s values as an (N, n_outputs) tensor -- (N, 1) for a single
-output, as skl2onnx gives MLPRegressor's -- in the input's float type.
+output, as skl2onnx gives MLPRegressor's -- in the input's float type. With
+``loss="poisson"`` the exponential output clips the logits to the graph's
+float range first (``_network.EXP_RANGE``), as ``predict`` does
+(``_network.poisson_mean``), so the values are finite and > 0.
 
 **The classifier**'s graph goes on with the decision rule of ``predict``:
 for two classes the second class iff ``p > 0.5`` strictly (a probability of
@@ -87,10 +91,13 @@ from skl2onnx.algebra.onnx_ops import (
     OnnxArgMax,
     OnnxCast,
     OnnxConcat,
+    OnnxExp,
     OnnxGather,
     OnnxGemm,
     OnnxGreater,
     OnnxIdentity,
+    OnnxMax,
+    OnnxMin,
     OnnxRelu,
     OnnxReshape,
     OnnxSigmoid,
@@ -110,6 +117,7 @@ from skl2onnx.proto import onnx_proto
 from sklearn.utils.validation import check_is_fitted
 
 from ._classifier import TwoLayerClassifier
+from ._network import EXP_RANGE
 from ._regressor import TwoLayerRegressor
 
 __all__ = [
@@ -122,8 +130,19 @@ __all__ = [
 ]
 
 _HIDDEN = {"tanh": OnnxTanh, "sigmoid": OnnxSigmoid, "relu": OnnxRelu}
-#: The output units of ``_network.OUTPUTS`` (None: the identity, A2 = Z2).
+
+
+#: The output units of ``_network.OUTPUTS`` (None: the identity, A2 = Z2;
+#: the exponential unit is :func:`_exponential`).
 _OUTPUT = {"sigmoid": OnnxSigmoid, "softmax": OnnxSoftmax, "identity": None}
+
+
+def _exponential(Z2, dtype, opv):
+    """A2 = e^Z2, the logits clipped first to ``_network.EXP_RANGE`` of the
+    graph's float type (as ``_network.poisson_mean``): finite and > 0."""
+    low, high = (np.array([b], dtype=dtype) for b in EXP_RANGE[np.dtype(dtype)])
+    Z2 = OnnxMin(OnnxMax(Z2, low, op_version=opv), high, op_version=opv)
+    return OnnxExp(Z2, op_version=opv)
 
 
 def _target_kind(model):
@@ -162,6 +181,8 @@ def _network(X, model, dtype, opv):
     Z1 = OnnxGemm(X, W1, b1, transB=1, op_version=opv)  # Z1 = X·W1ᵀ + b1
     A1 = _HIDDEN[model.activation](Z1, op_version=opv)  # A1 = g(Z1)
     Z2 = OnnxGemm(A1, W2, b2, transB=1, op_version=opv)  # Z2 = A1·W2ᵀ + b2
+    if model.out_activation_ == "exp":
+        return _exponential(Z2, dtype, opv)  #                 A2 = e^Z2
     output = _OUTPUT[model.out_activation_]
     return Z2 if output is None else output(Z2, op_version=opv)  # A2 = σ(Z2)
 

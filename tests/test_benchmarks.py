@@ -103,6 +103,8 @@ EXPECTED = {
         "## TwoLayerRegressor against TwoLayerClassifier, time per epoch",
         "| regressor gd epoch / classifier, 300×5, h=8, 3 classes, float64 |",
         "| 300×5, h=8, 2 classes | float32 |",
+        "## TwoLayerRegressor: loss='poisson' against squared error",
+        "| poisson gd epoch / squared error, 300×5, h=8, 3 classes, float64 |",
         "## predict_proba",
         "## Peak memory of fit",
         "| 300×5, h=8, 2 classes | adam | float64 |",

@@ -15,6 +15,7 @@ from sklearn.datasets import load_iris, make_blobs, make_multilabel_classificati
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -503,3 +504,27 @@ def test_auto_step_halves_on_overshoot_and_learns_unscaled_data():
     linear = LogisticRegression().fit(3 * X, y).score(3 * X, y)
     assert clf.score(3 * X, y) >= linear - 0.02
     assert clf.loss_ == pytest.approx(_loss_at_fitted_weights(clf, 3 * X, y), rel=0.05)
+
+
+# ----------------------------------------- MLP's names for the fitted model
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_mlpclassifier_with_our_coefs_predicts_what_we_do(kind):
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    if kind == "binary":
+        y = y == 2
+    clf = TwoLayerClassifier(n_hidden=5, max_iter=50, random_state=0)
+    for name in ("coefs_", "intercepts_", "n_layers_"):
+        assert not hasattr(clf, name)  # NotFittedError, an AttributeError
+    clf.fit(X, y)
+    assert clf.n_layers_ == 3
+    assert [c.shape for c in clf.coefs_] == [(4, 5), (5, clf.n_outputs_)]
+    assert not clf.coefs_[1].flags.writeable
+    mlp = MLPClassifier(hidden_layer_sizes=(5,), activation="tanh", max_iter=2)
+    mlp.fit(X, y)
+    mlp.coefs_ = [c.copy() for c in clf.coefs_]
+    mlp.intercepts_ = [b.copy() for b in clf.intercepts_]
+    assert mlp.n_layers_ == clf.n_layers_
+    assert_allclose(mlp.predict_proba(X), clf.predict_proba(X), rtol=1e-10)

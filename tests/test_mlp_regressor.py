@@ -11,10 +11,6 @@ is listed here.
 
 Not applicable (no such parameter or behaviour):
 
-- ``test_mlp_vs_poisson_glm_equivalent``: there is no ``loss`` parameter;
-  the regressor's output is the identity unit with the squared error (a
-  Poisson output would be another entry of ``_network``'s output and loss
-  tables: an exponential unit, its log link).
 - the ``activation="identity"`` cases of ``test_lbfgs_regression`` and
   ``test_lbfgs_regression_maxfun``: the hidden layer is tanh, sigmoid or
   relu (the course's); Ridge is the model without a nonlinearity.
@@ -62,12 +58,16 @@ Documented differences from MLPRegressor (each deliberate):
 11. Early stopping needs at least 2 validation rows of positive weight (as
     MLPRegressor), counted before the split.
 12. The model is ``W1_`` (n_hidden, n_features), ``b1_``, ``W2_``
-    (n_outputs, n_hidden), ``b2_``, not ``coefs_``/``intercepts_``.
+    (n_outputs, n_hidden), ``b2_``; ``coefs_``/``intercepts_`` are
+    read-only views of them in MLPRegressor's layout.
 13. lbfgs also stops once ``n_iter_no_change`` iterations in a row each
     lowered the standardized loss by at most ``tol`` (MLPRegressor's lbfgs
     has its gradient test alone): with ``test_lbfgs_regression``'s
     ``tol=1e-3`` that ends the fit short of its train-set threshold, so the
     test passes ``n_iter_no_change=np.inf``, the gradient test alone.
+14. ``test_mlp_vs_poisson_glm_equivalent`` uses an ``"identity"`` hidden
+    unit, which we lack: one relu unit whose pre-activation stays positive
+    on the data (X in [0, 1]) is the same family, checked in the test.
 """
 
 import warnings
@@ -78,6 +78,7 @@ import pytest
 from numpy.testing import assert_allclose
 from sklearn.datasets import load_digits, load_iris, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import PoissonRegressor
 from sklearn.preprocessing import MinMaxScaler, scale
 
 from sk_twolayer import TwoLayerRegressor
@@ -431,3 +432,23 @@ def test_minimum_input_sample_size():
     model = TwoLayerRegressor(early_stopping=True, random_state=0)
     with pytest.raises(ValueError, match="The validation set is too small"):
         model.fit(X, y)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_mlp_vs_poisson_glm_equivalent(seed):
+    """loss="poisson" with one hidden unit in its linear region equals the
+    Poisson GLM (difference 14); the squared error does not."""
+    n = 100
+    rng = np.random.default_rng(seed)
+    X = np.linspace(0, 1, n)
+    y = rng.poisson(np.exp(X + 1))
+    X = X.reshape(n, -1)
+    glm = PoissonRegressor(alpha=0, tol=1e-7).fit(X, y)
+    params = {"n_hidden": 1, "activation": "relu", "alpha": 0, "tol": 1e-7}
+    mlp = TwoLayerRegressor(loss="poisson", random_state=0, **params).fit(X, y)
+    assert np.all(X @ mlp.W1_.T + mlp.b1_ > 0)  # relu is the identity here
+    assert_allclose(mlp.predict(X), glm.predict(X), rtol=1e-4)
+
+    mlp = TwoLayerRegressor(loss="squared_error", random_state=0, **params)
+    mlp.fit(X, y)
+    assert not np.allclose(mlp.predict(X), glm.predict(X), rtol=1e-4)

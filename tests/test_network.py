@@ -5,6 +5,7 @@ import itertools
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.metrics import mean_poisson_deviance
 
 from sk_twolayer import _blas
 from sk_twolayer import _network as net
@@ -19,6 +20,8 @@ def _problem(output, n_y, weighted, seed=0):
         Y = np.eye(n_y)[rng.randint(n_y, size=M)]
     elif output == "identity":
         Y = rng.randn(M, n_y)
+    elif output == "exp":
+        Y = rng.poisson(1.5, size=(M, n_y)).astype(float)  # counts, zeros too
     else:
         Y = (rng.rand(M, n_y) > 0.5).astype(float)
     sample_weight = rng.uniform(0.1, 3.0, size=M) if weighted else None
@@ -33,6 +36,8 @@ OUTPUT_CASES = {
     "multilabel": ("sigmoid", 3),
     "regression": ("identity", 1),
     "multi-output regression": ("identity", 3),
+    "counts": ("exp", 1),
+    "multi-output counts": ("exp", 3),
 }
 
 
@@ -103,6 +108,32 @@ def test_regression_loss_is_half_the_weighted_mean_squared_error_plus_l2(n_y):
     assert_allclose(db2, sw @ (A2 - Y) / sw.sum(), rtol=1e-12)
 
 
+@pytest.mark.parametrize("n_y", [1, 3])
+def test_count_loss_is_half_the_weighted_mean_poisson_deviance_plus_l2(n_y):
+    X, Y, sw, theta = _problem("exp", n_y, weighted=True)
+    W1, b1, W2, b2 = net.unpack(theta, N_X, N_H, n_y)
+    A2 = np.exp(np.tanh(X @ W1.T + b1) @ W2.T + b2)  # the exponential output
+    alpha = 0.3
+    penalty = alpha / 2 * ((W1**2).sum() + (W2**2).sum())
+    deviance = sum(
+        mean_poisson_deviance(Y[:, k], A2[:, k], sample_weight=sw) for k in range(n_y)
+    )
+    expected = deviance / 2 + penalty / sw.sum()
+    loss, grad = net.loss_and_gradients(theta, X, Y, sw, alpha, "tanh", "exp", N_H)
+    assert loss == pytest.approx(expected, rel=1e-12)
+    # dZ2 = A2 − Y: the output biases' gradient is the weighted mean residual.
+    db2 = net.unpack(grad, N_X, N_H, n_y)[3]
+    assert_allclose(db2, sw @ (A2 - Y) / sw.sum(), rtol=1e-12)
+
+
+def test_count_loss_is_zero_for_a_perfect_fit_and_counts_zeros():
+    Y = np.array([[0.0, 1.0], [3.0, 0.5]])
+    Z = np.log(np.array([[1e-300, 1.0], [3.0, 0.5]]))
+    assert_allclose(net.sample_loss(Z, Y, "exp"), 0, atol=1e-15)
+    # A zero count costs the prediction itself: ½ d(0, a) = a.
+    assert net.sample_loss(np.log([[2.0]]), np.zeros((1, 1)), "exp")[0] == 2.0
+
+
 def test_identity_output_is_its_input_or_a_copy_into_out():
     Z = np.arange(6.0).reshape(3, 2)
     assert net.OUTPUTS["identity"](Z) is Z
@@ -116,13 +147,15 @@ def test_every_output_unit_has_a_loss_and_an_inverse_link():
     assert set(net.OUTPUTS) == set(net.LOSSES) == set(net.INVERSE_LINKS)
 
 
-@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity", "exp"])
 def test_inverse_link_gives_the_bias_whose_output_is_the_mean_target(output):
     """With W2 = 0, the output bias link(mean Y) makes A2 the mean target,
     and no constant model has a lower loss (the gradient of b2 is zero)."""
     rng = np.random.RandomState(3)
     if output == "identity":
         Y = rng.randn(50, 2) * 7 + 3
+    elif output == "exp":
+        Y = rng.poisson([0.3, 20], size=(50, 2)).astype(float)
     elif output == "softmax":
         Y = np.eye(3)[rng.randint(3, size=50)]
     else:
@@ -161,6 +194,14 @@ def test_outputs_and_loss_stay_finite_for_huge_logits(dtype):
     # The correct class at +1e30 costs nothing; the wrong one costs ~|z|.
     assert net.sample_loss(Z[:1], Y[:1], "softmax")[0] == pytest.approx(0, abs=1e-6)
     assert net.sample_loss(Z[2:], Y[2:], "softmax")[0] == pytest.approx(1600, rel=1e-6)
+    # Predicted counts: the logits clipped to the dtype's range, e^z finite > 0.
+    A = net.poisson_mean(Z.copy())
+    assert A.dtype == dtype and np.all(np.isfinite(A)) and np.all(A > 0)
+    assert A[0, 2] > np.finfo(dtype).max / 2 and A[0, 0] <= 2 * np.finfo(dtype).tiny
+    # In training such a logit overflows: the loss is inf, which the solvers
+    # report as divergence (under their errstate).
+    with np.errstate(over="ignore"):
+        assert np.isinf(net.sample_loss(Z, 3 * Y, "exp")[0])
 
 
 @pytest.mark.parametrize("scale", [1, 300, 1e4])
@@ -187,7 +228,7 @@ def test_cross_entropy_matches_the_textbook_formula_for_moderate_logits():
     assert_allclose(net.sample_loss(Z, Y, "sigmoid"), expected)
 
 
-@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity", "exp"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_total_loss_is_the_weighted_sum_over_samples(output, weighted):
     rng = np.random.RandomState(2)
@@ -216,7 +257,7 @@ def test_row_max_and_row_sum_are_numpys_bit_for_bit(dtype, k, m):
     assert net.row_max(Z).dtype == net.row_sum(Z).dtype == dtype
 
 
-@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity", "exp"])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("in_place", [False, True])
@@ -225,7 +266,10 @@ def test_loss_and_output_are_total_loss_and_the_output_bit_for_bit(
     output, weighted, dtype, in_place, n_y
 ):
     rng = np.random.RandomState(3)
-    Z = (rng.randn(500, n_y) * 30).astype(dtype)  # some rows far from 0
+    # Some rows far from 0; for counts, predictions e^z up to ~e^40 (several
+    # such in a float32 row would overflow its sum: a diverged fit).
+    spread = 10 if output == "exp" else 30
+    Z = (rng.randn(500, n_y) * spread).astype(dtype)
     Y = np.eye(n_y, dtype=dtype)[rng.randint(n_y, size=500)]
     s = rng.uniform(0.1, 3, size=500).astype(dtype) if weighted else None
     expected_loss = net.total_loss(Z, Y, s, output)

@@ -60,24 +60,24 @@ def _layout_order(n_x, n_h, n_y):
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("n_y", [1, 2])
 @pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("output", ["identity", "exp"])
 def test_gauss_newton_plus_prior_is_the_hessian_where_residuals_vanish(
-    activation, n_y, weighted
+    activation, n_y, weighted, output
 ):
     """With targets the network predicts exactly, the Hessian of
-    ½ Σ s ‖f − y‖² + ½ α ‖W‖² is G + α D (central differences of the
-    backward pass's gradient)."""
+    Σ s ℓ + ½ α ‖W‖² is G + α D (central differences of the backward
+    pass's gradient), ℓ half the squared error, or half the Poisson
+    deviance with each row's J_z weighed by s μ."""
     X, params = _tiny(activation, n_y)
     n_x, n_h, alpha = X.shape[1], params[0].shape[0], 0.7
-    Y = net.forward(X, *params, activation)[1]  # zero residuals
+    Z = net.forward(X, *params, activation)[1]
+    Y = np.exp(Z) if output == "exp" else Z  # zero residuals
     s = np.random.RandomState(1).uniform(0.2, 3, len(X)) if weighted else None
     m = len(X) if s is None else s.sum()
     theta = _to_theta(params)
 
     def gradient(t):  # of m J = Σ s ℓ + α/2 ‖W‖²
-        return (
-            m
-            * net.loss_and_gradients(t, X, Y, s, alpha, activation, "identity", n_h)[1]
-        )
+        return m * net.loss_and_gradients(t, X, Y, s, alpha, activation, output, n_h)[1]
 
     eps = 1e-5
     hessian = np.empty((theta.size, theta.size))
@@ -89,7 +89,9 @@ def test_gauss_newton_plus_prior_is_the_hessian_where_residuals_vanish(
     expected = hessian[np.ix_(order, order)]
 
     A1, dA1 = post.hidden(X, params[0], params[1], activation)
-    weights = np.ones(len(X)) if s is None else s
+    weights = (np.ones(len(X)) if s is None else s)[:, None] * np.ones_like(Z)
+    if output == "exp":
+        weights = weights * np.exp(Z)  # the deviance's curvature in z, μ
     G = post.gauss_newton(X, A1, dA1, params[2], weights)  # lower triangle
     assert_array_equal(np.triu(G, 1), 0)
     G = G + np.tril(G, -1).T
@@ -147,7 +149,7 @@ def test_kfac_hidden_block_is_the_kronecker_inverse(n_x):
     W1, b1, W2 = rng.randn(n_h, n_x), rng.randn(n_h), rng.randn(1, n_h)
     s = rng.uniform(0.5, 2, m)
     A1, dA1 = post.hidden(X, W1, b1, "tanh")
-    factors, _ = post._fit_kfac(X, A1, dA1, W2, s, s.sum(), alpha)
+    factors, _ = post._fit_kfac(X, A1, dA1, W2, s, alpha)
     posterior = post.Posterior("kfac", np.zeros(1), 1.0, 0.0, alpha, factors)
     x = rng.randn(3, n_x)
     a1, da1 = post.hidden(x, W1, b1, "tanh")
@@ -174,7 +176,7 @@ def test_full_and_kfac_agree_on_the_output_layer_alone():
     A1 = np.tanh(X @ W1.T + b1)
     frozen = np.zeros_like(A1)
     full, _ = post._fit_full(X, A1, frozen, W2, s, alpha)
-    kfac, _ = post._fit_kfac(X, A1, frozen, W2, s, 30.0, alpha)
+    kfac, _ = post._fit_kfac(X, A1, frozen, W2, s, alpha)
     kfac["scale"] = 1.0  # the factors as they are, not matched to γ
     x = rng.randn(5, 2)
     a1 = np.tanh(x @ W1.T + b1)
@@ -388,3 +390,50 @@ def test_transformed_target_regressor_interval_through_the_inverse_function():
     mean, std = ttr.regressor_.predict(X, return_std=True)
     low, high = np.exp(mean - 1.645 * std), np.exp(mean + 1.645 * std)
     assert 0.85 <= np.mean((low <= y) & (y <= high)) <= 0.95
+
+
+# ---------------------------------------------------------------- counts
+
+
+def _counts(n, seed, dispersion=1.0):
+    """Counts of mean μ = 20 e^{sin x}, Poisson (dispersion 1) or negative
+    binomial of variance dispersion · μ."""
+    rng = np.random.RandomState(seed)
+    x = rng.uniform(-3, 3, n)
+    mu = 20 * np.exp(np.sin(x))
+    if dispersion == 1.0:
+        return x[:, None], rng.poisson(mu), mu
+    p = 1 / dispersion  # negative binomial: var = μ / p
+    return x[:, None], rng.negative_binomial(mu * p / (1 - p), p), mu
+
+
+@pytest.mark.parametrize("dispersion", [1.0, 3.0])
+def test_counts_std_is_the_dispersed_poisson_noise_and_covers(dispersion):
+    """For counts, std² ≈ φ μ (the noise, Poisson's times the dispersion the
+    residuals show), and the 90 % interval covers about 90 % of new counts
+    (their means are large enough for the normal approximation)."""
+    X, y, _ = _counts(400, 0, dispersion)
+    X_new, y_new, mu_new = _counts(4000, 1, dispersion)
+    reg = TwoLayerRegressor(n_hidden=8, loss="poisson", random_state=0).fit(X, y)
+    mean, std = reg.predict(X_new, return_std=True)
+    assert_array_equal(mean, reg.predict(X_new))
+    assert 0.8 * dispersion < np.median(std**2 / mean) < 1.25 * dispersion
+    coverage = np.mean(np.abs(y_new - mean) <= 1.645 * std)
+    assert 0.86 <= coverage <= 0.94
+
+
+def test_counts_std_is_in_y_units_and_grows_in_a_gap():
+    rng = np.random.RandomState(0)
+    x = np.r_[rng.uniform(-3, -1, 150), rng.uniform(1, 3, 150)]
+    y = rng.poisson(20 * np.exp(np.sin(x)))
+    reg = TwoLayerRegressor(loss="poisson", random_state=0).fit(x[:, None], y)
+    rate = TwoLayerRegressor(loss="poisson", random_state=0).fit(x[:, None], y / 8)
+    assert_allclose(
+        rate.predict(x[:, None], return_std=True)[1],
+        reg.predict(x[:, None], return_std=True)[1] / 8,
+        rtol=1e-5,
+    )
+    mean, std = reg.predict(x[:, None], return_std=True)
+    gap_mean, gap_std = reg.predict([[0.0]], return_std=True)
+    # relative to the Poisson noise at the same mean
+    assert gap_std[0] / np.sqrt(gap_mean[0]) >= 2 * np.median(std / np.sqrt(mean))

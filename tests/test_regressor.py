@@ -14,8 +14,10 @@ import scipy.sparse as sp
 import skops.io as sio
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import make_friedman1, make_regression
-from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
-from sklearn.metrics import r2_score
+from sklearn.exceptions import ConvergenceWarning, DataConversionWarning, NotFittedError
+from sklearn.linear_model import PoissonRegressor
+from sklearn.metrics import d2_tweedie_score, mean_poisson_deviance, r2_score
+from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 from sk_twolayer import TwoLayerClassifier, TwoLayerRegressor
@@ -550,12 +552,19 @@ def test_class_weight_is_not_a_parameter():
     with pytest.raises(TypeError, match="class_weight"):
         TwoLayerRegressor(class_weight="balanced")
     common = set(TwoLayerClassifier().get_params()) - {"class_weight"}
-    assert set(TwoLayerRegressor().get_params()) == common
+    # The regressor's own parameter: its loss (the classifier's follows the labels).
+    assert set(TwoLayerRegressor().get_params()) == common | {"loss"}
 
 
 @pytest.mark.parametrize(
     "param, value",
-    [("n_hidden", 0), ("alpha", -1.0), ("solver", "newton"), ("learning_rate", 0)],
+    [
+        ("n_hidden", 0),
+        ("alpha", -1.0),
+        ("solver", "newton"),
+        ("learning_rate", 0),
+        ("loss", "gamma"),
+    ],
 )
 def test_invalid_parameters_are_named_and_keep_the_model(friedman, param, value):
     X, y = friedman
@@ -697,3 +706,287 @@ def test_lbfgs_stops_once_n_iter_no_change_iterations_in_a_row_fell_less_than_to
     assert runs.max() < k
     # Relative to J, these falls would not have been small enough to stop.
     assert not (J[:-1] - J[1:] <= tol * np.abs(J[1:]))[-k:].all()
+
+
+# ----------------------------------------------------- counts: loss="poisson"
+
+
+@pytest.fixture
+def counts():
+    """Counts whose log-mean is a smooth function of X (mean ~ 2.5)."""
+    rng = np.random.RandomState(0)
+    X = rng.randn(300, 4)
+    mu = np.exp(0.6 * X[:, 0] - 0.4 * X[:, 1] ** 2 + 0.3 * X[:, 2] + 0.8)
+    return X, rng.poisson(mu), mu
+
+
+def test_poisson_predicts_the_exponential_of_the_network(counts):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", random_state=0).fit(X, y)
+    assert reg.out_activation_ == "exp"
+    values = reg.predict(X)
+    assert values.shape == (300,) and values.dtype == np.float64
+    assert_allclose(values, np.exp(forward(reg, X))[:, 0], rtol=1e-12)
+    assert np.all(values > 0)
+    # The score stays R², as for every scikit-learn regressor.
+    assert reg.score(X, y) == pytest.approx(r2_score(y, values))
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_poisson_fits_counts_better_than_the_best_constant(counts, solver):
+    X, y, mu = counts
+    reg = TwoLayerRegressor(loss="poisson", solver=solver, random_state=0).fit(X, y)
+    # Against the true means: far closer than the constant model.
+    assert d2_tweedie_score(mu, reg.predict(X), power=1) > 0.7
+    assert d2_tweedie_score(y, reg.predict(X), power=1) > 0.3
+    assert reg.loss_ >= 0  # half the mean deviance (plus the penalty)
+
+
+def test_poisson_output_bias_starts_at_the_log_of_the_weighted_mean(counts):
+    X, y, _ = counts
+    w = np.random.RandomState(1).uniform(0.5, 2, len(y))
+    reg = TwoLayerRegressor(
+        loss="poisson", solver="gd", learning_rate=1e-12, max_iter=1, alpha=0
+    )
+    reg.fit(X, y, sample_weight=w)
+    assert_allclose(reg.b2_, np.log(w @ y / w.sum()), rtol=1e-10)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_poisson_counts_in_other_units_give_the_same_model_in_those_units(
+    counts, solver
+):
+    X, y, _ = counts
+    params = {"loss": "poisson", "solver": solver, "random_state": 0}
+    reg = TwoLayerRegressor(**params).fit(X, y)
+    big = TwoLayerRegressor(**params).fit(X, 2.0**20 * y)
+    # y / its mean is the same for a power of two: the same trained network,
+    # the scale only in the output bias's log.
+    for name in ("W1_", "b1_", "W2_"):
+        assert_array_equal(getattr(big, name), getattr(reg, name))
+    assert_allclose(big.b2_, reg.b2_ + 20 * np.log(2), rtol=1e-14)
+    assert_allclose(big.predict(X), 2.0**20 * reg.predict(X), rtol=1e-12)
+    assert big.alpha_path_ == reg.alpha_path_ and big.loss_curve_ == reg.loss_curve_
+
+
+@pytest.mark.parametrize(
+    "y_of, message",
+    [
+        (lambda y: y - 1.0, "needs y >= 0"),
+        (lambda y: 0 * y, "sum to 0"),
+        (lambda y: np.c_[y, 0 * y], r"output\(s\) \[1\] sum to 0"),
+    ],
+)
+def test_poisson_bad_targets_are_named_and_keep_the_model(counts, y_of, message):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", max_iter=20, random_state=0).fit(X, y)
+    before = state(reg)
+    with pytest.raises(ValueError, match=message):
+        reg.fit(X, y_of(y))
+    assert state(reg) == before
+
+
+@pytest.mark.parametrize("solver", ["gd", "lbfgs"])
+@pytest.mark.parametrize("alpha", ["auto", 0.3])
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_poisson_integer_weights_equal_repeated_rows_bit_for_bit(
+    counts, solver, alpha, n_outputs
+):
+    X, y, _ = counts
+    X, y = X[:120], y[:120]
+    Y = y if n_outputs == 1 else np.c_[y, (X[:, 1] > 0) * 3 + y % 2]
+    w = np.random.RandomState(2).randint(0, 4, size=len(y))
+    order = np.random.RandomState(3).permutation(len(y))
+    params = {"loss": "poisson", "solver": solver, "alpha": alpha, "random_state": 0}
+    weighted = TwoLayerRegressor(**params).fit(X[order], Y[order], w[order])
+    repeated = TwoLayerRegressor(**params).fit(np.repeat(X, w, 0), np.repeat(Y, w, 0))
+    assert weighted.n_iter_ == repeated.n_iter_
+    assert weighted.alpha_path_ == repeated.alpha_path_
+    assert_same_model(weighted, repeated)
+
+
+def test_poisson_rates_with_an_exposure_as_scikit_learns_poisson_models():
+    """y = counts / exposure with sample_weight = exposure: the weighted
+    deviance of the rates is the deviance of the counts whose means are
+    exposure · rate (the equivalence PoissonRegressor and scikit-learn's
+    insurance-claims example rely on), and the canonical link's balance
+    holds: Σ exposure · predicted rate = Σ counts."""
+    rng = np.random.RandomState(4)
+    X = rng.randn(2000, 3)
+    rate = np.exp(0.5 * X[:, 0] - 0.3 * X[:, 1] - 1.0)
+    exposure = rng.uniform(0.1, 3, size=2000)
+    n = rng.poisson(exposure * rate)
+    params = {"loss": "poisson", "n_hidden": 4, "alpha": 1.0, "tol": 1e-8}
+    reg = TwoLayerRegressor(**params, random_state=0)
+    reg.fit(X, n / exposure, sample_weight=exposure)
+    assert reg.n_iter_ < reg.max_iter  # converged: the bias's gradient is ~0
+    predicted = reg.predict(X)
+    assert np.sum(exposure * predicted) == pytest.approx(n.sum(), rel=1e-4)
+    # The two deviances are the same number.
+    by_rate = mean_poisson_deviance(n / exposure, predicted, sample_weight=exposure)
+    by_count = mean_poisson_deviance(n, exposure * predicted)
+    assert by_rate * exposure.sum() == pytest.approx(by_count * len(n), rel=1e-10)
+    # The rates are learnt: closer to the true ones than without the weights
+    # and than PoissonRegressor's (the same log-linear truth, ~n/20 noise).
+    unweighted = TwoLayerRegressor(**params, random_state=0).fit(X, n / exposure)
+    glm = PoissonRegressor(alpha=0).fit(X, n / exposure, sample_weight=exposure)
+    assert d2_tweedie_score(rate, predicted, power=1) > 0.9
+    assert d2_tweedie_score(rate, glm.predict(X), power=1) > 0.9
+    assert mean_poisson_deviance(
+        n, exposure * unweighted.predict(X)
+    ) > mean_poisson_deviance(n, exposure * predicted)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_poisson_early_stopping_records_validation_d2(counts, solver):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(
+        loss="poisson", solver=solver, early_stopping=True, random_state=0
+    ).fit(X, y)
+    scores, losses = reg.validation_scores_, reg.validation_loss_curve_
+    assert len(scores) == len(losses) == reg.n_iter_
+    assert all(s <= 1 for s in scores) and max(scores) > 0.2
+    assert all(loss >= 0 for loss in losses)  # half the mean deviance
+    best = int(np.argmin(losses))
+    assert reg.best_validation_score_ == scores[best]
+    assert reg.best_validation_loss_ == losses[best]
+
+
+def test_poisson_alpha_auto_scores_the_held_out_deviance(counts):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", random_state=0).fit(X, y)
+    path = reg.alpha_path_
+    # The whole coarse ladder, then one finer step (whole_ladder).
+    assert {0.1, 1.0, 10.0, 100.0} < set(path) and reg.alpha_ in path
+    # Half the mean deviance of y / ȳ: >= 0, and that of the best constant
+    # model (about var(y) / (2 ȳ²) ≈ 0.4 here) bounds the stronger penalties.
+    assert all(0 < loss < 1 for loss in path.values())
+    again = TwoLayerRegressor(loss="poisson", random_state=0).fit(X, y)
+    assert again.alpha_path_ == path
+    assert_same_model(again, reg)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_poisson_predictions_stay_finite_and_positive_whatever_the_logits(
+    counts, dtype
+):
+    # pytest turns RuntimeWarnings into errors: an overflow in exp would fail.
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", max_iter=20, random_state=0)
+    reg.fit(X.astype(dtype), y)
+    for bias in (1e4, -1e4, 1e300 if dtype == np.float64 else 1e30):
+        reg.b2_ = np.full_like(reg.b2_, bias)
+        values = reg.predict(X.astype(dtype))
+        assert values.dtype == dtype
+        assert np.all(np.isfinite(values)) and np.all(values > 0)
+    big = np.finfo(dtype).max
+    values = reg.predict(np.full((2, 4), big, dtype))
+    assert np.all(np.isfinite(values)) and np.all(values > 0)
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd"])
+def test_poisson_divergence_is_a_clear_error_that_keeps_the_model(counts, solver):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", solver=solver, random_state=0).fit(X, y)
+    before = state(reg)
+    reg.set_params(learning_rate=1e6)
+    with pytest.raises(ValueError, match="diverged"):
+        reg.fit(10 * X, y)
+    reg.set_params(learning_rate="auto")
+    assert state(reg) == before
+
+
+def test_poisson_warm_start_and_partial_fit_keep_the_first_scale(counts):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", solver="adam", random_state=0)
+    for rows in np.array_split(np.arange(300), 3):
+        reg.partial_fit(X[rows], y[rows])
+    first = y[:100].mean()
+    assert reg._target_scale == pytest.approx([first], rel=1e-14)
+    reg.partial_fit(X[:10], 0 * y[:10])  # a chunk of zero counts is fine now
+    assert reg.n_iter_ == 4
+    with pytest.raises(ValueError, match="needs y >= 0"):
+        reg.partial_fit(X[:10], y[:10] - 5)
+    warm = TwoLayerRegressor(loss="poisson", warm_start=True, random_state=0)
+    warm.fit(X, y)
+    scale = warm._target_scale
+    warm.fit(X, 3 * y)
+    assert_array_equal(warm._target_scale, scale)
+
+
+def test_changing_the_loss_of_a_fitted_model_needs_a_new_fit(counts, friedman):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(warm_start=True, solver="adam", random_state=0).fit(X, y)
+    reg.set_params(loss="poisson")
+    before = state(reg)
+    for method in (reg.fit, reg.partial_fit):
+        with pytest.raises(ValueError, match="refit from scratch to change the loss"):
+            method(X, y)
+        assert state(reg) == before
+    reg.set_params(warm_start=False).fit(X, y)  # a new fit may change it
+    assert reg.out_activation_ == "exp"
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_poisson_float32_data_keep_float32(counts, solver):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", solver=solver, random_state=0)
+    reg.fit(X.astype(np.float32), y)
+    assert reg.W1_.dtype == reg.b2_.dtype == np.float32
+    values = reg.predict(X.astype(np.float32))
+    assert values.dtype == np.float32 and np.all(values > 0)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_poisson_pickle_skops_and_partial_fit_round_trips(counts, solver, tmp_path):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss="poisson", solver=solver, max_iter=20, random_state=0)
+    reg.fit(X, y)
+    assert_array_equal(pickle.loads(pickle.dumps(reg)).predict(X), reg.predict(X))
+    path = tmp_path / "model.skops"
+    sio.dump(reg, path)
+    restored = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    assert_array_equal(restored.predict(X), reg.predict(X))
+    if solver != "lbfgs":  # the optimiser state and the scale survive
+        reg.partial_fit(X, y)
+        restored.partial_fit(X, y)
+        assert_same_model(restored, reg)
+
+
+# ----------------------------------------- MLP's names for the fitted model
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_coefs_and_intercepts_are_read_only_views_in_mlps_layout(counts, loss):
+    X, y, _ = counts
+    reg = TwoLayerRegressor(loss=loss, n_hidden=6, max_iter=20, random_state=0)
+    for name in ("coefs_", "intercepts_", "n_layers_"):
+        with pytest.raises(NotFittedError):
+            getattr(reg, name)
+        assert not hasattr(reg, name)
+    reg.fit(X, y)
+    W1, W2 = reg.coefs_
+    b1, b2 = reg.intercepts_
+    assert reg.n_layers_ == 3 and W1.shape == (4, 6) and W2.shape == (6, 1)
+    assert np.shares_memory(W1, reg.W1_) and np.shares_memory(b2, reg.b2_)
+    assert_array_equal(W1, reg.W1_.T)
+    with pytest.raises(ValueError, match="read-only"):
+        W1[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        reg.coefs_ = [W1, W2]
+    # MLP's forward pass over its attributes gives predict.
+    Z2 = np.tanh(X @ W1 + b1) @ W2 + b2
+    expected = Z2 if loss == "squared_error" else np.exp(Z2)
+    assert_allclose(reg.predict(X), expected[:, 0], rtol=1e-12)
+
+
+def test_mlpregressor_with_our_coefs_predicts_what_we_do(friedman):
+    X, y = friedman
+    reg = TwoLayerRegressor(n_hidden=7, max_iter=30, random_state=0).fit(X, y)
+    mlp = MLPRegressor(hidden_layer_sizes=(7,), activation="tanh", max_iter=2)
+    mlp.fit(X, y)
+    mlp.coefs_ = [c.copy() for c in reg.coefs_]
+    mlp.intercepts_ = [b.copy() for b in reg.intercepts_]
+    assert mlp.n_layers_ == reg.n_layers_
+    assert mlp.out_activation_ == reg.out_activation_
+    assert_allclose(mlp.predict(X), reg.predict(X), rtol=1e-12)

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.metrics import r2_score
+from sklearn.metrics import d2_tweedie_score, r2_score
 
 from sk_twolayer import _network as net
 from sk_twolayer import _targets as targets
@@ -214,3 +214,104 @@ def test_best_constant_bias_of_the_identity_unit_is_the_exact_weighted_mean():
         ),
         rel_tol=1e-15,
     )
+
+
+# --- counts (loss="poisson") -------------------------------------------------
+
+
+def test_counts_are_scaled_by_their_exact_weighted_mean():
+    rng = np.random.RandomState(9)
+    y = rng.poisson([0.5, 40], size=(60, 2))
+    w = rng.randint(1, 4, size=60)
+    X = np.ones((60, 1))
+    t = targets.count_targets(y, X, w.astype(float))
+    assert t.output == "exp" and t.score is targets.d2_poisson
+    assert_array_equal(t.scale, targets.target_means(y, w.astype(float)))
+    assert_allclose(t.scale, w @ y / w.sum(), rtol=1e-15)
+    assert_allclose(t.Y, y / t.scale, rtol=1e-15)
+    # An integer weight: the scale of repeated rows, bit for bit.
+    repeated = targets.count_targets(np.repeat(y, w, 0), np.ones((w.sum(), 1)), None)
+    assert_array_equal(repeated.scale, t.scale)
+
+
+@pytest.mark.parametrize(
+    "y, w, message",
+    [
+        ([1.0, -0.5, 2.0], None, "needs y >= 0"),
+        ([0.0, 0.0, 0.0], None, r"output\(s\) \[0\] sum to 0"),
+        ([[1, 0], [2, 0], [0, 0]], None, r"output\(s\) \[1\] sum to 0"),
+        ([0.0, 3.0, 0.0], [1.0, 0.0, 1.0], r"sum to 0 over the samples of positive"),
+        (list("abc"), None, "numeric y"),
+    ],
+)
+def test_count_targets_refuse_negative_y_and_zero_sums(y, w, message):
+    X = np.ones((3, 1))
+    w = None if w is None else np.asarray(w)
+    with pytest.raises(ValueError, match=message):
+        targets.count_targets(np.asarray(y), X, w)
+
+
+def test_count_targets_of_a_continued_fit_keep_its_scale():
+    X = np.ones((3, 1))
+    t = targets.count_targets(np.zeros(3), X, None, scale=np.array([2.0]))
+    assert_array_equal(t.Y, 0)  # a chunk of zeros is fine once there is a scale
+    with pytest.raises(ValueError, match="partial_fit: y has 2 output"):
+        targets.count_targets(np.ones((3, 2)), X, None, np.array([2.0]), "partial_fit")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_count_to_model_folds_the_log_scale_into_the_output_bias(dtype):
+    rng = np.random.RandomState(10)
+    y = rng.poisson([3, 300], size=(30, 2))
+    t = targets.count_targets(y, np.ones((30, 1), dtype=dtype), None)
+    params = [rng.randn(4, 2), rng.randn(4), rng.randn(2, 4), rng.randn(2)]
+    params = [p.astype(dtype) for p in params]
+    model = t.to_model(params)
+    assert all(p.dtype == dtype for p in model)
+    for a, b in zip(model[:3], params[:3]):
+        assert_array_equal(a, b)
+    # ŷ = scale · e^{z} = e^{z + log scale}
+    assert_allclose(np.exp(model[3]), t.scale * np.exp(params[3]), rtol=1e-6)
+    back = t.from_model(model)
+    eps = np.finfo(dtype).eps
+    assert_allclose(back[3], params[3], atol=8 * eps * np.log(t.scale).max())
+
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_d2_poisson_is_scikit_learns_d2_tweedie_score_power_1(n_outputs):
+    rng = np.random.RandomState(11)
+    Y = rng.poisson(2.0, size=(80, n_outputs)).astype(float)
+    Z = np.log(Y + 0.5) + 0.3 * rng.randn(80, n_outputs)
+    w = rng.uniform(0.1, 2, 80)
+    expected = np.mean(
+        [
+            d2_tweedie_score(Y[:, k], np.exp(Z[:, k]), sample_weight=w, power=1)
+            for k in range(n_outputs)
+        ]
+    )
+    assert targets.d2_poisson(Z.copy(), Y, w) == pytest.approx(expected, rel=1e-12)
+    # Unchanged by the units of y (the scaled targets of a fit).
+    scaled = targets.d2_poisson(Z - np.log(7.0), Y / 7.0, w)
+    assert scaled == pytest.approx(expected, rel=1e-10)
+
+
+def test_d2_poisson_of_a_constant_output_is_one_when_exact_else_zero():
+    Y = np.c_[np.full(10, 2.0), np.arange(10.0)]
+    w = np.ones(10)
+    Z = np.log(np.c_[np.full(10, 2.0), np.arange(10.0) + 1e-300])
+    assert targets.d2_poisson(Z.copy(), Y, w) == pytest.approx(1.0)
+    Z[:, 0] += 1
+    assert targets.d2_poisson(Z.copy(), Y, w) == pytest.approx(0.5)
+
+
+def test_best_constant_bias_of_counts_is_the_log_of_the_exact_weighted_mean():
+    rng = np.random.RandomState(12)
+    Y = rng.poisson([0.2, 9], size=(70, 2)).astype(float)
+    w = rng.randint(1, 4, size=70).astype(float)
+    b2 = targets.best_constant_bias(Y, w, "exp")
+    assert_array_equal(b2, np.log(targets.target_means(Y, w)))
+    repeated = np.repeat(Y, w.astype(int), 0)
+    assert_array_equal(b2, targets.best_constant_bias(repeated, None, "exp"))
+    # No count at all (a fold of alpha="auto"): finite, its output ~0.
+    b2 = targets.best_constant_bias(np.zeros((5, 1)), None, "exp")
+    assert np.isfinite(b2).all() and np.exp(b2)[0] < 1e-300
