@@ -602,9 +602,9 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
             return
         # The path's held-out ½ ‖r‖² per row at alpha_ (squared error only:
         # for counts it is the deviance, and the dispersion is Pearson's).
-        path, output = self.alpha_path_, self.out_activation_
+        path, output = self.alpha_path_ or {}, self.out_activation_
         held_out = None
-        if path is not None and output == "identity":
+        if self.alpha_ in path and output == "identity":
             held_out = 2 * path[self.alpha_] / self.n_outputs_
         self.posterior_ = _posterior.fit(
             X,
