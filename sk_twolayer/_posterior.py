@@ -77,9 +77,10 @@ from ._blas import blas_on_one_thread
 
 KINDS = ("full", "kfac", "last_layer")
 
-#: The exact curvature is kept while it has at most this many parameters:
-#: its m·P² products and P³/3 factorisation then cost about what the
-#: training passes of a default fit do (benchmarks/uncertainty.md).
+#: The exact curvature is kept while it has at most this many parameters
+#: (32 hidden units on up to 29 features): its m·P² products and P³/3
+#: factorisation grow as P² and P³ where training grows as P
+#: (benchmarks/uncertainty.md measures what it adds to a fit).
 FULL_MAX_PARAMS = 1024
 
 #: Rows of X whose Jacobian rows are formed at a time (memory rows × P).
@@ -117,11 +118,15 @@ class Posterior:
         self.factors = factors
 
 
+def n_params(n_x, n_h, n_y):
+    """P, the network's weights and biases."""
+    return n_h * (n_x + 1) + n_y * (n_h + 1)
+
+
 def choose_kind(n_x, n_h, n_y):
     """``"full"`` for networks of at most ``FULL_MAX_PARAMS`` parameters,
     else ``"kfac"``."""
-    n_params = n_h * (n_x + 1) + n_y * (n_h + 1)
-    return "full" if n_params <= FULL_MAX_PARAMS else "kfac"
+    return "full" if n_params(n_x, n_h, n_y) <= FULL_MAX_PARAMS else "kfac"
 
 
 # --- the hidden layer and the backward pass from each output ----------------
@@ -193,10 +198,9 @@ def fit(
     columns, where a second thread costs more in waiting than it saves,
     and far more on a busy machine) unless the exact curvature's m·P²
     products are at least ``PARALLEL_WORK``."""
-    W1, W2 = params[0], params[2]
-    n_params = W1.shape[0] * (W1.shape[1] + 1) + W2.shape[0] * (W2.shape[1] + 1)
-    kind = kind or choose_kind(W1.shape[1], W1.shape[0], W2.shape[0])
-    work = X.shape[0] * W2.shape[0] * n_params**2
+    dims = params[0].shape[1], params[0].shape[0], params[2].shape[0]
+    kind = kind or choose_kind(*dims)
+    work = X.shape[0] * dims[2] * n_params(*dims) ** 2
     threads = (
         nullcontext if kind == "full" and work >= PARALLEL_WORK else blas_on_one_thread
     )
@@ -252,9 +256,9 @@ def gauss_newton(X, A1, dA1, W2, w):
     formed a block at a time. Only the lower triangle is written (the rest
     is 0): what the Cholesky factor reads."""
     n_y, n_h = W2.shape
-    n_params = n_h * (X.shape[1] + 1) + n_y * (n_h + 1)
-    G = np.zeros((n_params, n_params))
-    rows = max(1, JACOBIAN_FLOATS // n_params)
+    size = n_params(X.shape[1], n_h, n_y)
+    G = np.zeros((size, size))
+    rows = max(1, JACOBIAN_FLOATS // size)
     root = np.sqrt(_by_output(w, n_y))
     for a in range(0, X.shape[0], rows):
         b = min(a + rows, X.shape[0])
@@ -271,13 +275,12 @@ def _fit_full(X, A1, dA1, W2, w, alpha):
     """The inverse of G + α D's Cholesky factor, and γ."""
     n_y, n_h = W2.shape
     D = weight_mask(X.shape[1], n_h, n_y)
-    n_params = D.size
     H = gauss_newton(X, A1, dA1, W2, w)
-    H[np.diag_indices(n_params)] += alpha * D
+    H[np.diag_indices(D.size)] += alpha * D
     L = _cholesky(H)
     # (G + αD)⁻¹ = L⁻ᵀ L⁻¹; γ = tr(G H⁻¹) = P − α Σ_w (H⁻¹)_ww
     L_inv = np.tril(linalg.lapack.dtrtri(L, lower=1)[0])
-    gamma = n_params - alpha * (D @ np.square(L_inv).sum(axis=0))
+    gamma = D.size - alpha * (D @ np.square(L_inv).sum(axis=0))
     return {"L_inv": L_inv}, gamma
 
 
@@ -423,8 +426,8 @@ def _variance(posterior, X, params, activation, rows):
     n, n_y = X.shape[0], W2.shape[0]
     out = np.empty((n, n_y))
     if rows is None:
-        n_params = W1.shape[0] * (W1.shape[1] + 1) + n_y * (W2.shape[1] + 1)
-        rows = max(1, JACOBIAN_FLOATS // n_params)
+        size = n_params(W1.shape[1], W1.shape[0], n_y)
+        rows = max(1, JACOBIAN_FLOATS // size)
     for a in range(0, n, rows):
         b = min(a + rows, n)
         A1, dA1 = hidden(X[a:b], W1, b1, activation)
