@@ -35,11 +35,10 @@ from ._targets import best_constant_bias
 AUTO_LEARNING_RATE = {"gd": 1.0, "sgd": 0.1, "adam": 0.01}
 #: sgd's ``"auto"`` step for the exponential unit (counts). The Poisson
 #: loss's curvature in a logit is the prediction e^z, where the squared
-#: error's is 1, and it grows as a step overshoots: at 0.1 with momentum 0.9,
-#: sgd diverged from one start in four on scikit-learn's 12-row
-#: sample-weight check (0.05: 3 in 300; 0.03: none in 1500), and on a
-#: 1500-row count set 0.03 scored a higher held-out D² than 0.1 (0.506
-#: against 0.471, five seeds). gd backtracks and Adam's steps are bounded.
+#: error's is 1, and it grows as a step overshoots, so sgd with momentum
+#: needs a shorter step than 0.1 (measured in
+#: benchmarks/design_measurements.md). gd backtracks and Adam's steps are
+#: bounded.
 AUTO_SGD_COUNTS = 0.03
 
 #: The fitted attributes that are the model, in the order of net.unpack.
