@@ -578,7 +578,8 @@ def _checked_weights(sample_weight, X):
 def check_validation_size(sample_weight, n_samples, fraction):
     """early_stopping's validation rows (those of positive weight, split as
     ``train_test_split`` does: ``ceil(fraction · n)``) must be at least 2,
-    for R² to be defined, as MLPRegressor requires."""
+    for the validation score (R², or D² for counts) to be defined, as
+    MLPRegressor requires."""
     if sample_weight is not None:
         n_samples = int(np.count_nonzero(sample_weight > 0))
     n_validation = math.ceil(fraction * n_samples)
@@ -586,7 +587,8 @@ def check_validation_size(sample_weight, n_samples, fraction):
         raise ValueError(
             f"The validation set is too small for early_stopping: "
             f"validation_fraction={fraction} of {n_samples} samples of positive "
-            f"weight gives {n_validation}, and R² needs at least 2. Raise "
+            f"weight gives {n_validation}, and the validation score (R², D² for "
+            "counts) needs at least 2. Raise "
             "validation_fraction, pass more samples, or set early_stopping=False."
         )
 
