@@ -164,6 +164,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             score=targets.score,
             relative_tol=targets.relative_tol,
             whole_ladder=targets.whole_ladder,
+            weights_are_exposures=targets.weights_are_exposures,
             one_pass=partial,
         )
         if config.alpha == "auto" and (warm or partial):

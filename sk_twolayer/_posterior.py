@@ -66,6 +66,7 @@ targets); the estimator multiplies the std by y's scale. Functions of
 arrays: nothing here knows scikit-learn.
 """
 
+import math
 from contextlib import nullcontext
 
 import numpy as np
@@ -105,10 +106,13 @@ class Posterior:
     ``kind`` (one of ``KINDS``), ``noise`` (σ_k² of each output, in the
     trained units), ``pooled`` (σ², the noise of the shared posterior),
     ``gamma`` (the well-determined parameters γ), ``alpha`` and the
-    factors of the kind (``factors``, a dict of arrays).
+    factors of the kind (``factors``, a dict of arrays), both taken with
+    the weights divided by ``scale`` (a power of two: see ``_fit``).
     """
 
-    def __init__(self, kind, noise, pooled, gamma, alpha, factors, output="identity"):
+    def __init__(
+        self, kind, noise, pooled, gamma, alpha, factors, output="identity", scale=1.0
+    ):
         self.kind = kind
         self.output = output
         self.noise = noise
@@ -116,6 +120,7 @@ class Posterior:
         self.gamma = gamma
         self.alpha = alpha
         self.factors = factors
+        self.scale = scale
 
 
 def n_params(n_x, n_h, n_y):
@@ -174,10 +179,18 @@ def fit(
     kind=None,
     held_out=None,
     output="identity",
+    weight_unit=1.0,
 ):
     """The posterior of the network ``params = (W1, b1, W2, b2)`` (trained
     units) on its training rows X, Y (sample weights: None for all 1) with
     the L2 strength ``alpha``. ``kind`` None: :func:`choose_kind`.
+
+    ``weight_unit``: the weight of the row the noise is that of, in the
+    weights' units: 1 (a weight counts observations), or for counts, whose
+    weight is an exposure in any unit, the average distinct row's
+    (``_auto_alpha.weight_unit``, as ``alpha="auto"`` reads them). The
+    weights and alpha are divided by it, which leaves the weights'
+    posterior as it is and makes the noise that of such a row.
 
     ``held_out``: the mean squared error per output of held-out rows at
     this alpha, when the fit measured one (``alpha="auto"``'s path); the
@@ -206,7 +219,16 @@ def fit(
     )
     with threads():
         return _fit(
-            X, Y, sample_weight, params, alpha, activation, kind, held_out, output
+            X,
+            Y,
+            sample_weight,
+            params,
+            alpha / weight_unit,
+            activation,
+            kind,
+            held_out,
+            output,
+            weight_unit,
         )
 
 
@@ -219,20 +241,26 @@ def _mean_and_curvature(Z, output):
     return Z, np.ones_like(Z), np.ones_like(Z)
 
 
-def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out, output):
+def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out, output, unit):
     W1, b1, W2, b2 = (np.asarray(p, dtype=np.float64) for p in params)
     n_y = W2.shape[0]
     s = (
         np.ones(X.shape[0])
         if sample_weight is None
         else np.asarray(sample_weight, dtype=np.float64)
-    )
+    ) / unit
+    # G + αD is taken with the weights (and α) divided by a power of two
+    # near the largest weight: exactly the same posterior, its curvature
+    # `scale` times smaller and inside the float range for weights of any
+    # finite scale; the variance multiplies its inverse by σ² / scale.
+    scale = math.ldexp(1.0, math.frexp(float(s.max()))[1])
     m = s.sum()
     A1, dA1 = hidden(X, W1, b1, activation)
     mu, slope, var_fn = _mean_and_curvature(A1 @ W2.T + b2, output)
     # Σ s r² / V(μ) of each output (Pearson's statistic; Σ s r² for V = 1)
     sum_sq = s @ (np.square(mu - np.asarray(Y, dtype=np.float64)) / var_fn)
-    w = s[:, None] * slope  # each row's and output's curvature weight
+    w = (s / scale)[:, None] * slope  # each row's and output's curvature weight
+    alpha = alpha / scale
     if kind == "full":
         factors, gamma = _fit_full(X, A1, dA1, W2, w, alpha)
     else:
@@ -247,7 +275,9 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out, output)
         free = np.maximum(m - gamma / n_y, min(1.0, m))
         noise = sum_sq / free
         pooled = float(sum_sq.sum() / max(n_y * m - gamma, min(1.0, n_y * m)))
-    return Posterior(kind, noise, pooled, float(gamma), float(alpha), factors, output)
+    return Posterior(
+        kind, noise, pooled, float(gamma), float(alpha), factors, output, scale
+    )
 
 
 def gauss_newton(X, A1, dA1, W2, w):
@@ -434,7 +464,8 @@ def _variance(posterior, X, params, activation, rows):
         _, slope, var_fn = _mean_and_curvature(A1 @ W2.T + b2, posterior.output)
         epistemic = _epistemic(posterior, X[a:b], A1, dA1, W2)
         # noise σ_k² V(μ), plus σ² (dμ/dz)² J_z (G + α D)⁻¹ J_zᵀ
-        out[a:b] = posterior.noise * var_fn + posterior.pooled * slope**2 * epistemic
+        pooled = posterior.pooled / posterior.scale  # G + αD's inverse is × scale
+        out[a:b] = posterior.noise * var_fn + pooled * slope**2 * epistemic
     return out
 
 

@@ -18,8 +18,8 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
+from . import _auto_alpha, _posterior
 from . import _network as net
-from . import _posterior
 from ._base import MatrixLike, TwoLayerBase, _check_partial_fit_solver
 from ._callbacks import open_callback_context
 from ._sklearn_private import StrOptions, _fit_context
@@ -66,7 +66,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         (the log of the scale is folded into ``b2_``), and the output bias
         starts at the log of that mean, the best constant model. A rate
         with an exposure is fitted as scikit-learn's Poisson models fit
-        it: ``y = counts / exposure``, ``sample_weight = exposure``.
+        it: ``y = counts / exposure``, ``sample_weight = exposure``, in any
+        unit (``alpha="auto"`` and ``return_std`` read the weights relative
+        to the average distinct row's; a float ``alpha`` is per unit of
+        weight, as MLPRegressor's).
         ``score`` stays R², as for every scikit-learn regressor; to score
         by the deviance use ``d2_tweedie_score(power=1)`` or
         ``make_scorer(mean_poisson_deviance, greater_is_better=False)``.
@@ -606,6 +609,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         held_out = None
         if self.alpha_ in path and output == "identity":
             held_out = 2 * path[self.alpha_] / self.n_outputs_
+        unit = 1.0
+        if targets.weights_are_exposures:  # as alpha="auto" reads them
+            hashes = _auto_alpha.row_hashes(X, targets.Y, b"weight unit")
+            unit = _auto_alpha.weight_unit(hashes, targets.sample_weight)
         self.posterior_ = _posterior.fit(
             X,
             targets.Y,
@@ -615,6 +622,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
             self.activation,
             held_out=held_out,
             output=output,
+            weight_unit=unit,
         )
 
     # ------------------------------------------------------------- predict
@@ -656,7 +664,10 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         y_std : ndarray of the shape of y_mean
             Only with ``return_std=True``: the predictive standard deviation
             of each output, in y's units; mean ± 1.645 std is a 90 %
-            interval.
+            interval. It is that of a new row of weight 1 (for
+            ``loss="poisson"``, of the training rows' average exposure: a
+            rate's noise variance is inversely proportional to its
+            exposure).
 
         Examples
         --------

@@ -65,6 +65,10 @@ class Targets(NamedTuple):
     #: loss (``_auto_alpha._past_the_bottom``).
     whole_ladder = False
 
+    #: A sample weight counts observations (an integer weight is that many
+    #: repeated rows), so alpha="auto" deals it to its folds as copies.
+    weights_are_exposures = False
+
     def to_model(self, params):
         """The model's W1, b1, W2, b2 from the trained ones: the same (the
         targets are the labels' 0/1 codes)."""
@@ -294,6 +298,10 @@ class RegressionTargets(NamedTuple):
     #: loss (``_auto_alpha._past_the_bottom``).
     whole_ladder = False
 
+    #: A sample weight counts observations (an integer weight is that many
+    #: repeated rows), so alpha="auto" deals it to its folds as copies.
+    weights_are_exposures = False
+
     def to_model(self, params):
         """The model's W1, b1, W2, b2 from the weights trained on the
         standardized targets: ŷ = scale · (A1·W2ᵀ + b2) + mean, so that
@@ -497,6 +505,13 @@ class CountTargets(NamedTuple):
     #: the walk would stop and choose 0.1 (held-out D² −0.32 against 0.24 at
     #: 100). The walk costs one or two more path steps.
     whole_ladder = True
+
+    #: A sample weight is an exposure (scikit-learn's convention for its
+    #: Poisson models: y = counts / exposure, weight = exposure), in any
+    #: unit: m² swept, months of service. alpha="auto" reads the weights
+    #: relative to their mean over the distinct rows, so that the unit
+    #: changes nothing (``_auto_alpha.choose_alpha``).
+    weights_are_exposures = True
 
     def to_model(self, params):
         """The model's W1, b1, W2, b2 from the weights trained on y / scale:

@@ -75,6 +75,7 @@ class FitConfig:
     score: Callable  # score(Z2, Y, sample_weight, output), the targets' own
     relative_tol: bool  # lbfgs's tol rule relative to the loss (the targets')
     whole_ladder: bool  # alpha="auto" walks every coarse alpha (the targets')
+    weights_are_exposures: bool  # alpha="auto": weights in their mean's unit
     one_pass: bool
 
     @classmethod

@@ -437,3 +437,31 @@ def test_counts_std_is_in_y_units_and_grows_in_a_gap():
     gap_mean, gap_std = reg.predict([[0.0]], return_std=True)
     # relative to the Poisson noise at the same mean
     assert gap_std[0] / np.sqrt(gap_mean[0]) >= 2 * np.median(std / np.sqrt(mean))
+
+
+def test_counts_std_with_an_exposure_is_the_average_rows_in_any_unit():
+    """Rates with an exposure (y = counts / E, weight E): the std is that of
+    the rate of a new row with the average exposure Ē, so std² ≈ μ / Ē for
+    Poisson counts (the weights' uncertainty is small here), and 90 % of
+    such rows fall in the interval; the exposure's unit changes nothing but
+    y's units (the posterior reads the weights as alpha="auto" does)."""
+    rng = np.random.RandomState(0)
+    x = rng.uniform(-3, 3, 1000)
+    exposure = rng.uniform(0.5, 4.0, 1000)
+    counts = rng.poisson(exposure * 5 * np.exp(np.sin(x)))
+
+    def fit(unit):
+        reg = TwoLayerRegressor(loss="poisson", random_state=0)
+        return reg.fit(x[:, None], counts / (unit * exposure), unit * exposure)
+
+    mean, std = fit(1.0).predict(x[:, None], return_std=True)
+    average = exposure.mean()
+    assert 0.85 < np.median(std**2 * average / mean) < 1.2
+    x_new = rng.uniform(-3, 3, 4000)
+    rate_new = rng.poisson(average * 5 * np.exp(np.sin(x_new))) / average
+    mean_new, std_new = fit(1.0).predict(x_new[:, None], return_std=True)
+    assert 0.86 <= np.mean(np.abs(rate_new - mean_new) <= 1.645 * std_new) <= 0.94
+    for unit in (1024.0, 1e-4):
+        assert_allclose(
+            unit * fit(unit).predict(x[:, None], return_std=True)[1], std, rtol=1e-5
+        )

@@ -805,6 +805,58 @@ def test_poisson_integer_weights_equal_repeated_rows_bit_for_bit(
     assert_same_model(weighted, repeated)
 
 
+def test_poisson_alpha_auto_reads_an_exposure_in_any_unit(counts):
+    """An exposure in m² or in cm² is the same data. alpha="auto" reads the
+    weights relative to their mean over the distinct rows: a power-of-two
+    unit changes nothing, bit for bit, and alpha_ is in the weights' unit.
+    (Read as numbers of observations, 1 024 times larger exposures would be
+    dealt to every fold, nothing would be held out, and the path would pick
+    the weakest penalty.)"""
+    X, y, mu = counts
+    rng = np.random.RandomState(1)
+    exposure = rng.uniform(0.5, 2.0, size=len(y))
+    rate = rng.poisson(exposure * mu) / exposure
+    fits = {
+        unit: TwoLayerRegressor(loss="poisson", random_state=0).fit(
+            X, rate, sample_weight=unit * exposure
+        )
+        for unit in (1.0, 1024.0, 1000.0, 2.0**1000, 2.0**-1000)
+    }
+    one, binary, decimal, *extremes = fits.values()
+    assert binary.alpha_ == 1024 * one.alpha_
+    assert binary.alpha_path_ == {1024 * a: v for a, v in one.alpha_path_.items()}
+    assert_same_model(binary, one)
+    for reg in extremes:  # any finite scale: a float's range, either way
+        assert_same_model(reg, one)
+    assert decimal.alpha_ == pytest.approx(1000 * one.alpha_)
+    assert_allclose(decimal.predict(X), one.predict(X), rtol=1e-6)
+    # The penalty is not the weakest of the ladder here: the unit did not
+    # take the held-out rows away.
+    assert one.alpha_ > min(one.alpha_path_)
+
+
+def test_poisson_exposures_unit_counts_distinct_rows_of_unmerged_data(
+    counts, monkeypatch
+):
+    """Data too large to merge: the unit is the total weight over the
+    distinct rows found from their hashes, so integer weights still give
+    the alpha of the repeated rows."""
+    from sk_twolayer import _problem
+
+    monkeypatch.setattr(_problem, "MERGE_LIMIT_BYTES", 0)
+    X, y, _ = counts
+    w = np.random.RandomState(2).randint(1, 3, size=len(y))  # < 2 repeats a row
+    params = {"loss": "poisson", "n_hidden": 4, "random_state": 0}
+    weighted = TwoLayerRegressor(**params).fit(X, y, sample_weight=w)
+    repeated = TwoLayerRegressor(**params).fit(np.repeat(X, w, 0), np.repeat(y, w))
+    assert weighted.alpha_ == repeated.alpha_
+    assert_allclose(
+        list(weighted.alpha_path_.values()),
+        list(repeated.alpha_path_.values()),
+        rtol=5e-3,  # the same objective, summed in another order
+    )
+
+
 def test_poisson_rates_with_an_exposure_as_scikit_learns_poisson_models():
     """y = counts / exposure with sample_weight = exposure: the weighted
     deviance of the rates is the deviance of the counts whose means are

@@ -414,6 +414,27 @@ def test_sample_weight_scale_does_not_matter(iris, solver, scale):
     assert_allclose(scaled.predict_proba(X), ref.predict_proba(X), rtol=1e-5)
 
 
+@pytest.mark.parametrize("scale", [1e300, 1e-30])
+def test_alpha_auto_takes_sample_weights_of_a_huge_or_tiny_scale(iris, scale):
+    """The path computes in float32, whose range (1e±38) the weights need
+    not fit: it divides them by a power of two, and its alphas with them.
+    (The weights count observations, so the alpha chosen may differ; far
+    below 1e-30 the penalty per observation, alpha over the weights' sum,
+    passes float32's range and the path's fits diverge.)"""
+    from sk_twolayer import TwoLayerRegressor
+
+    X, y = iris
+    w = np.random.RandomState(0).uniform(0.5, 2.0, len(y)) * scale
+    for model in (TwoLayerClassifier(n_hidden=4), TwoLayerRegressor(n_hidden=4)):
+        model.set_params(max_iter=50, random_state=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, y, sample_weight=w)
+        assert len(model.alpha_path_) >= 3
+        assert np.all(np.isfinite(list(model.alpha_path_.values())))
+        assert np.all(np.isfinite(model.predict(X)))
+
+
 def test_subnormal_sample_weights_are_named(iris):
     X, y = iris
     with pytest.raises(ValueError, match="too small"):
