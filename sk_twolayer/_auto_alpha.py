@@ -129,7 +129,8 @@ PATH_STEP = 20
 #: apart; the model is then fitted on all the rows.
 PATH_ROWS = 2**14
 #: ``partial_fit``'s alpha under ``alpha="auto"`` when no ``fit`` chose one
-#: (one pass over a chunk has nothing to hold out): the middle of the ladder.
+#: (one pass over a chunk has nothing to hold out): the middle of the ladder
+#: (for counts, per average row of the chunk: :func:`exposure_unit`).
 PARTIAL_FIT_ALPHA = 1.0
 #: The path computes in float32 when the data's largest magnitude is below
 #: this (float32's largest value is 3.4e38: products and sums stay finite).
@@ -226,6 +227,14 @@ def weight_unit(hashes, sample_weight):
     top = float(sample_weight.max())  # a sum of huge weights may overflow
     total = float(np.sum(sample_weight / top, dtype=np.float64))
     return top * (total / np.unique(hashes[positive]).size)
+
+
+def exposure_unit(X, Y, sample_weight):
+    """:func:`weight_unit` of training rows, hashed here (the number of
+    distinct rows does not depend on the hash's key): the unit in which
+    ``partial_fit`` and ``return_std`` read counts' weights, as the path
+    does."""
+    return weight_unit(row_hashes(X, Y, b"exposure unit"), sample_weight)
 
 
 def fold_offsets(hashes, k):

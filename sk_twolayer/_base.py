@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._auto_alpha import PARTIAL_FIT_ALPHA
+from ._auto_alpha import PARTIAL_FIT_ALPHA, exposure_unit
 from ._blocks import logits
 from ._callbacks import FitReport
 from ._sklearn_private import (
@@ -169,9 +169,14 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
         )
         if config.alpha == "auto" and (warm or partial):
             # Carry on at the alpha chosen before; partial_fit's first call
-            # has no data to hold out and takes a fixed one.
+            # has no data to hold out and takes a fixed one (for counts, per
+            # average row of its chunk, as the path reads exposures).
             alpha = getattr(self, "alpha_", None) if warm else None
-            config = replace(config, alpha=alpha or PARTIAL_FIT_ALPHA)
+            if not alpha:
+                alpha = PARTIAL_FIT_ALPHA
+                if targets.weights_are_exposures:
+                    alpha *= exposure_unit(X, targets.Y, targets.sample_weight)
+            config = replace(config, alpha=alpha)
         if warm:
             params = targets.from_model(self._fitted_params(X.dtype, warm))
         else:

@@ -18,8 +18,9 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
-from . import _auto_alpha, _posterior
 from . import _network as net
+from . import _posterior
+from ._auto_alpha import exposure_unit
 from ._base import MatrixLike, TwoLayerBase, _check_partial_fit_solver
 from ._callbacks import open_callback_context
 from ._sklearn_private import StrOptions, _fit_context
@@ -67,9 +68,9 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
         starts at the log of that mean, the best constant model. A rate
         with an exposure is fitted as scikit-learn's Poisson models fit
         it: ``y = counts / exposure``, ``sample_weight = exposure``, in any
-        unit (``alpha="auto"`` and ``return_std`` read the weights relative
-        to the average distinct row's; a float ``alpha`` is per unit of
-        weight, as MLPRegressor's).
+        unit (``alpha="auto"``, ``partial_fit``'s first alpha under it and
+        ``return_std`` read the weights relative to the average distinct
+        row's; a float ``alpha`` is per unit of weight, as MLPRegressor's).
         ``score`` stays R², as for every scikit-learn regressor; to score
         by the deviance use ``d2_tweedie_score(power=1)`` or
         ``make_scorer(mean_poisson_deviance, greater_is_better=False)``.
@@ -611,8 +612,7 @@ class TwoLayerRegressor(RegressorMixin, TwoLayerBase):
             held_out = 2 * path[self.alpha_] / self.n_outputs_
         unit = 1.0
         if targets.weights_are_exposures:  # as alpha="auto" reads them
-            hashes = _auto_alpha.row_hashes(X, targets.Y, b"weight unit")
-            unit = _auto_alpha.weight_unit(hashes, targets.sample_weight)
+            unit = exposure_unit(X, targets.Y, targets.sample_weight)
         self.posterior_ = _posterior.fit(
             X,
             targets.Y,

@@ -835,6 +835,23 @@ def test_poisson_alpha_auto_reads_an_exposure_in_any_unit(counts):
     assert one.alpha_ > min(one.alpha_path_)
 
 
+def test_poisson_partial_fit_reads_an_exposure_in_any_unit(counts):
+    """partial_fit's first alpha under alpha="auto" (no path: 1.0) is per
+    average row of its chunk for counts, as the path reads exposures."""
+    X, y, mu = counts
+    exposure = np.random.RandomState(1).uniform(0.5, 2.0, size=len(y))
+    fits = []
+    for unit in (1.0, 1024.0):
+        reg = TwoLayerRegressor(loss="poisson", solver="adam", random_state=0)
+        reg.partial_fit(X, y / (unit * exposure), sample_weight=unit * exposure)
+        fits.append(reg)
+    one, binary = fits
+    assert binary.alpha_ == 1024 * one.alpha_
+    assert one.alpha_ == pytest.approx(exposure.mean())
+    assert_array_equal(binary.W1_, one.W1_)
+    assert_allclose(1024 * binary.predict(X), one.predict(X), rtol=1e-12)
+
+
 def test_poisson_exposures_unit_counts_distinct_rows_of_unmerged_data(
     counts, monkeypatch
 ):
