@@ -107,11 +107,11 @@ class Posterior:
     trained units), ``pooled`` (σ², the noise of the shared posterior),
     ``gamma`` (the well-determined parameters γ), ``alpha`` and the
     factors of the kind (``factors``, a dict of arrays), both taken with
-    the weights divided by ``scale`` (a power of two: see ``_fit``).
+    the weights divided by ``divisor`` (a power of two: see ``_fit``).
     """
 
     def __init__(
-        self, kind, noise, pooled, gamma, alpha, factors, output="identity", scale=1.0
+        self, kind, noise, pooled, gamma, alpha, factors, output="identity", divisor=1.0
     ):
         self.kind = kind
         self.output = output
@@ -120,7 +120,7 @@ class Posterior:
         self.gamma = gamma
         self.alpha = alpha
         self.factors = factors
-        self.scale = scale
+        self.divisor = divisor
 
 
 def n_params(n_x, n_h, n_y):
@@ -223,7 +223,7 @@ def fit(
             Y,
             sample_weight,
             params,
-            alpha / weight_unit,
+            alpha,
             activation,
             kind,
             held_out,
@@ -249,18 +249,19 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out, output,
         if sample_weight is None
         else np.asarray(sample_weight, dtype=np.float64)
     ) / unit
+    alpha = alpha / unit
     # G + αD is taken with the weights (and α) divided by a power of two
     # near the largest weight: exactly the same posterior, its curvature
-    # `scale` times smaller and inside the float range for weights of any
-    # finite scale; the variance multiplies its inverse by σ² / scale.
-    scale = math.ldexp(1.0, math.frexp(float(s.max()))[1])
+    # `divisor` times smaller and inside the float range for weights of any
+    # finite scale; the variance multiplies its inverse by σ² / divisor.
+    divisor = math.ldexp(1.0, math.frexp(float(s.max()))[1])
     m = s.sum()
     A1, dA1 = hidden(X, W1, b1, activation)
     mu, slope, var_fn = _mean_and_curvature(A1 @ W2.T + b2, output)
     # Σ s r² / V(μ) of each output (Pearson's statistic; Σ s r² for V = 1)
     sum_sq = s @ (np.square(mu - np.asarray(Y, dtype=np.float64)) / var_fn)
-    w = (s / scale)[:, None] * slope  # each row's and output's curvature weight
-    alpha = alpha / scale
+    w = (s / divisor)[:, None] * slope  # each row's and output's curvature weight
+    alpha = alpha / divisor
     if kind == "full":
         factors, gamma = _fit_full(X, A1, dA1, W2, w, alpha)
     else:
@@ -276,7 +277,7 @@ def _fit(X, Y, sample_weight, params, alpha, activation, kind, held_out, output,
         noise = sum_sq / free
         pooled = float(sum_sq.sum() / max(n_y * m - gamma, min(1.0, n_y * m)))
     return Posterior(
-        kind, noise, pooled, float(gamma), float(alpha), factors, output, scale
+        kind, noise, pooled, float(gamma), float(alpha), factors, output, divisor
     )
 
 
@@ -464,7 +465,7 @@ def _variance(posterior, X, params, activation, rows):
         _, slope, var_fn = _mean_and_curvature(A1 @ W2.T + b2, posterior.output)
         epistemic = _epistemic(posterior, X[a:b], A1, dA1, W2)
         # noise σ_k² V(μ), plus σ² (dμ/dz)² J_z (G + α D)⁻¹ J_zᵀ
-        pooled = posterior.pooled / posterior.scale  # G + αD's inverse is × scale
+        pooled = posterior.pooled / posterior.divisor  # (G + αD)⁻¹ is × divisor
         out[a:b] = posterior.noise * var_fn + pooled * slope**2 * epistemic
     return out
 
