@@ -165,6 +165,7 @@ class TwoLayerBase(CallbackSupportMixin, BaseEstimator):
             relative_tol=targets.relative_tol,
             whole_ladder=targets.whole_ladder,
             weights_are_exposures=targets.weights_are_exposures,
+            weight_per_observation=targets.weight_per_observation,
             one_pass=partial,
         )
         if config.alpha == "auto" and (warm or partial):

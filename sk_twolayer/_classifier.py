@@ -180,7 +180,10 @@ class TwoLayerClassifier(ClassifierMixin, TwoLayerBase):
         Weights of the classes, multiplied into ``sample_weight``.
         ``"balanced"`` gives class ``c`` the weight ``m / (n_classes · m_c)``,
         with ``m_c`` the total sample weight of class ``c``. Not available for
-        multilabel targets (pass ``sample_weight`` instead).
+        multilabel targets (pass ``sample_weight`` instead). Unlike an
+        integer ``sample_weight``, a class weight does not count as repeated
+        rows for ``alpha="auto"``'s internal folds: a row is held out whole,
+        its class weight with it.
 
     warm_start : bool, default=False
         When True, ``fit`` starts from the current ``W1_, b1_, W2_, b2_``

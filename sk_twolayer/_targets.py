@@ -45,6 +45,8 @@ class Targets(NamedTuple):
     sample_weight: np.ndarray | None
     #: The labels as given, 1-D; None for multilabel targets.
     labels: np.ndarray | None
+    #: Each class's ``class_weight`` factor, by class code; None without.
+    class_factors: np.ndarray | None = None
 
     @property
     def output(self):
@@ -68,6 +70,18 @@ class Targets(NamedTuple):
     #: A sample weight counts observations (an integer weight is that many
     #: repeated rows), so alpha="auto" deals it to its folds as copies.
     weights_are_exposures = False
+
+    def weight_per_observation(self, Y):
+        """The factor of each row's weight (rows of 0/1 targets Y) that is
+        not a number of observations: its class's ``class_weight``; None
+        without class weights. A class weight makes a row count more in the
+        loss, not more rows: alpha="auto" deals only the observations to its
+        folds (``_auto_alpha``), so that a minority row weighted 6 is held
+        out whole, as a row of it would be."""
+        if self.class_factors is None:
+            return None
+        codes = Y[:, 0].astype(np.intp) if Y.shape[1] == 1 else np.argmax(Y, axis=1)
+        return self.class_factors[codes]
 
     def to_model(self, params):
         """The model's W1, b1, W2, b2 from the trained ones: the same (the
@@ -104,18 +118,19 @@ def encode(y, X, sample_weight, class_weight, encoder=None, partial=False):
     sample_weight = _check_sample_weight(
         sample_weight, X, dtype=X.dtype, ensure_non_negative=True
     )
+    factors = None
     if class_weight is not None:
         if multilabel:
             raise ValueError(
                 "class_weight is not supported for multilabel targets; pass "
                 "sample_weight instead."
             )
-        sample_weight = sample_weight * class_weights(
-            class_weight, encoder.classes_, y, sample_weight
-        ).astype(X.dtype)
+        codes = np.searchsorted(encoder.classes_, y)
+        factors = class_weights(class_weight, encoder.classes_, codes, sample_weight)
+        sample_weight = sample_weight * factors[codes].astype(X.dtype)
     if not sample_weight.sum() > 0:
         raise ValueError("sample_weight sums to zero: no sample has any weight.")
-    return Targets(encoder, Y, sample_weight, labels)
+    return Targets(encoder, Y, sample_weight, labels, factors)
 
 
 def binarize(encoder, y, multilabel, dtype):
@@ -200,10 +215,9 @@ def check_two_classes(labels, sample_weight, classes):
         )
 
 
-def class_weights(class_weight, classes, y, sample_weight):
-    """Weight of each sample's class, from ``class_weight`` (a dict or
-    ``"balanced"``)."""
-    class_index = np.searchsorted(classes, y)
+def class_weights(class_weight, classes, class_index, sample_weight):
+    """Each class's weight, from ``class_weight`` (a dict or ``"balanced"``);
+    ``class_index``: each sample's class code."""
     if isinstance(class_weight, dict):
         unknown = [c for c in class_weight if c not in set(classes.tolist())]
         if unknown:
@@ -225,7 +239,7 @@ def class_weights(class_weight, classes, y, sample_weight):
         present = mass > 0
         weights = np.zeros(len(classes))
         weights[present] = mass.sum() / (present.sum() * mass[present])
-    return weights[class_index]
+    return weights
 
 
 def power_of_two_scaled(weight):
@@ -301,6 +315,9 @@ class RegressionTargets(NamedTuple):
     #: A sample weight counts observations (an integer weight is that many
     #: repeated rows), so alpha="auto" deals it to its folds as copies.
     weights_are_exposures = False
+
+    #: No class weights: every row's weight counts observations.
+    weight_per_observation = None
 
     def to_model(self, params):
         """The model's W1, b1, W2, b2 from the weights trained on the
@@ -512,6 +529,9 @@ class CountTargets(NamedTuple):
     #: relative to their mean over the distinct rows, so that the unit
     #: changes nothing (``_auto_alpha.choose_alpha``).
     weights_are_exposures = True
+
+    #: No class weights (the exposures are read as above).
+    weight_per_observation = None
 
     def to_model(self, params):
         """The model's W1, b1, W2, b2 from the weights trained on y / scale:

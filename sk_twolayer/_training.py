@@ -76,6 +76,7 @@ class FitConfig:
     relative_tol: bool  # lbfgs's tol rule relative to the loss (the targets')
     whole_ladder: bool  # alpha="auto" walks every coarse alpha (the targets')
     weights_are_exposures: bool  # alpha="auto": weights in their mean's unit
+    weight_per_observation: Callable | None  # of rows of Y: class weights
     one_pass: bool
 
     @classmethod

