@@ -84,8 +84,7 @@ merged weight over the class's factor, ``Targets.weight_per_observation``),
 and each share carries the class's factor: a minority row of weight 6
 under ``class_weight="balanced"`` is held out whole by one fold, where six
 copies would have put it in every fold, holding nothing of the minority
-class out (the path then chose the weakest penalty it reached: on 14
-imbalanced real sets, a class-weighted log-loss of 1.35 against 0.78 now;
+class out (the path then chose the weakest penalty it reached; measured in
 ``benchmarks/class_weight.md``). A class weight and a sample weight still
 give the same loss, and integer sample weights the repeated rows' alpha.
 
@@ -95,7 +94,7 @@ weight = exposure), in whatever unit the data come in: m² swept by a
 trawl, months of service. Read as a number of observations, an exposure
 in small units makes every row thousands of copies, dealt to every fold:
 nothing is held out, and the path picks the weakest penalty (R's fishing
-data, the area swept in m²: 5-fold D² −2.04 against +0.64 read this way).
+data, the area swept in m²: ``benchmarks/counts.md``).
 So for counts the path reads the weights in units of the average distinct
 row's (:func:`weight_unit`: ``Σ w`` over the number of distinct rows of
 positive weight, told apart by their hashes) and reports its alphas in the

@@ -517,10 +517,9 @@ class CountTargets(NamedTuple):
 
     #: alpha="auto" walks every coarse alpha: the held-out deviance of the
     #: path's short fits can rise twice from the weakest alpha before it
-    #: falls to its bottom (AER's DoctorVisits, mean count 0.3: 1.363, 1.390,
-    #: 1.400 at 0.1, 1 and 10, then 1.338 and 1.343 at 30 and 100), where
-    #: the walk would stop and choose 0.1 (held-out D² −0.32 against 0.24 at
-    #: 100). The walk costs one or two more path steps.
+    #: falls to its bottom, where the walk would stop at the weakest
+    #: (measured on AER's DoctorVisits: benchmarks/design_measurements.md).
+    #: The walk costs one or two more path steps.
     whole_ladder = True
 
     #: A sample weight is an exposure (scikit-learn's convention for its
